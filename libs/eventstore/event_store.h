@@ -1,0 +1,117 @@
+// EventStore: the append-only log of one service's domain events.
+//
+// Contract (both implementations pass libs/eventstore/conformance_test.cc):
+// - Events are grouped in streams (a deal, a visit plan, a target): each stream's
+//   versions run 1, 2, 3... with no gaps. Append checks the caller's expected version
+//   and fails with ABORTED, writing nothing, when it does not match.
+// - Every event also gets the store-wide `sequence`: 1, 2, 3... with no gaps, in commit
+//   order. Readers see sequence N only after every sequence below N is visible.
+// - An append is atomic: its events, the stream head, the sequence and the idempotency
+//   record are written in one RocksDB WriteBatch. A failed append writes nothing and
+//   consumes no sequence.
+// - Idempotency: an append with a request_id already recorded returns the first result
+//   (deduplicated = true) and writes nothing, if its fingerprint matches; with a different
+//   fingerprint it fails with ALREADY_EXISTS. An append with no events but a request_id
+//   records the request (a command that was already satisfied).
+// - The store fills in: event_id (if empty), source, sequence, stream_id, stream_version,
+//   recorded_at, request_id. The caller fills in occurred_at, actor, payload and the
+//   correlation fields.
+//
+// Thread safety: every method may be called from any number of threads at once.
+#ifndef SALESPERF_LIBS_EVENTSTORE_EVENT_STORE_H_
+#define SALESPERF_LIBS_EVENTSTORE_EVENT_STORE_H_
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "salesperf/common/v1/envelope.pb.h"
+
+namespace salesperf::eventstore {
+
+using ::salesperf::common::v1::EventEnvelope;
+
+// What the caller expects the stream's current version to be.
+struct ExpectedVersion {
+  enum class Kind { kAny, kNoStream, kExact };
+  Kind kind = Kind::kAny;
+  uint64_t version = 0;  // for kExact; a stream with no events is at version 0
+
+  static ExpectedVersion Any() { return {Kind::kAny, 0}; }
+  static ExpectedVersion NoStream() { return {Kind::kNoStream, 0}; }
+  static ExpectedVersion Exactly(uint64_t v) { return {Kind::kExact, v}; }
+};
+
+struct AppendRequest {
+  std::string stream_id;  // required; a well-formed id (libs/common/ids.h), at most 128 bytes
+  ExpectedVersion expected_version;
+  std::vector<EventEnvelope> events;
+  // Idempotency key; empty means none. At most 128 bytes.
+  std::string request_id;
+  // Identifies the request's content, so that a reused request_id with a different request
+  // is caught. Callers pass a hash of the command; empty: the store hashes stream_id and
+  // the events' payloads.
+  std::string request_fingerprint;
+};
+
+struct AppendResult {
+  uint64_t first_sequence = 0;  // 0 when no events were appended
+  uint64_t last_sequence = 0;
+  uint64_t stream_version = 0;  // the stream's version after the append
+  bool deduplicated = false;    // true: the request_id was seen before; nothing was written
+};
+
+// What the store remembers about a request_id.
+struct RequestRecord {
+  std::string fingerprint;
+  std::string stream_id;
+  AppendResult result;
+};
+
+class EventStore {
+ public:
+  virtual ~EventStore() = default;
+
+  // See the contract above. Errors: INVALID_ARGUMENT (bad stream id or request id),
+  // ABORTED (expected version mismatch), ALREADY_EXISTS (request_id reused with a different
+  // fingerprint), UNAVAILABLE (storage failed or the store is closed).
+  virtual absl::StatusOr<AppendResult> Append(AppendRequest request) = 0;
+
+  // The record for `request_id`, or nullopt if it was never seen. Lets a service answer a
+  // retried command with the first response before deciding anything.
+  virtual absl::StatusOr<std::optional<RequestRecord>> LookupRequest(
+      const std::string& request_id) = 0;
+
+  // Events of `stream_id` with stream_version >= from_version, in order, at most max_count.
+  // An unknown stream yields an empty vector.
+  virtual absl::StatusOr<std::vector<EventEnvelope>> ReadStream(const std::string& stream_id,
+                                                                uint64_t from_version,
+                                                                size_t max_count) = 0;
+
+  // The stream's current version (0 if it has no events).
+  virtual absl::StatusOr<uint64_t> StreamVersion(const std::string& stream_id) = 0;
+
+  // Events with sequence >= from_sequence, in sequence order, at most max_count.
+  virtual absl::StatusOr<std::vector<EventEnvelope>> ReadLog(uint64_t from_sequence,
+                                                             size_t max_count) = 0;
+
+  // The highest visible sequence (0 when empty).
+  virtual uint64_t HeadSequence() const = 0;
+
+  // Blocks until HeadSequence() > after_sequence or `timeout` passes, and returns the
+  // head sequence. Used by the local bus and the outbox relay instead of polling.
+  virtual uint64_t WaitForSequence(uint64_t after_sequence, absl::Duration timeout) const = 0;
+
+  // The service name stamped into every envelope's `source`.
+  virtual const std::string& source() const = 0;
+};
+
+using EventStorePtr = std::unique_ptr<EventStore>;
+
+}  // namespace salesperf::eventstore
+
+#endif  // SALESPERF_LIBS_EVENTSTORE_EVENT_STORE_H_

@@ -1,0 +1,53 @@
+// View: a read model folded from events (evolve only), stored in RocksDB.
+//
+// A view owns one column family named "view.<name>". Apply() reads and writes rows
+// through a ViewTxn: reads see the rows written earlier in the same batch. The runner
+// commits the batch together with the checkpoint, so a view's rows and the positions
+// they reflect are always consistent.
+//
+// Rules for views:
+// - Deterministic: rows depend only on the events applied, never on clocks, partition
+//   numbers or delivery order across sources (DESIGN.md section 4).
+// - Tolerant: an event whose payload type the view does not know is skipped (return OK,
+//   write nothing), so that newer producers do not break older consumers.
+// - Return INVALID_ARGUMENT for an event that decodes but breaks the view's invariants;
+//   the runner sends it to the dead-letter queue and moves on.
+#ifndef SALESPERF_LIBS_PROJECTION_VIEW_H_
+#define SALESPERF_LIBS_PROJECTION_VIEW_H_
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "absl/status/statusor.h"
+#include "salesperf/common/v1/envelope.pb.h"
+
+namespace salesperf::projection {
+
+using ::salesperf::common::v1::EventEnvelope;
+
+// Row access for one view within the current batch. Not thread-safe; valid only during Apply.
+class ViewTxn {
+ public:
+  virtual ~ViewTxn() = default;
+  // The row's value as of this batch, or nullopt if absent.
+  virtual absl::StatusOr<std::optional<std::string>> Get(std::string_view key) = 0;
+  virtual void Put(std::string_view key, std::string_view value) = 0;
+  virtual void Delete(std::string_view key) = 0;
+};
+
+class View {
+ public:
+  virtual ~View() = default;
+  // Stable name: the column family is "view.<name>". [a-z0-9_] only.
+  virtual std::string_view name() const = 0;
+  // Folds one event into the rows. See the rules above.
+  virtual absl::Status Apply(const EventEnvelope& event, ViewTxn& txn) = 0;
+};
+
+using ViewPtr = std::unique_ptr<View>;
+
+}  // namespace salesperf::projection
+
+#endif  // SALESPERF_LIBS_PROJECTION_VIEW_H_
