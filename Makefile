@@ -38,10 +38,7 @@ fmt:
 	@git ls-files '*.h' '*.cc' | xargs clang-format -i
 
 lint: configure
-	@echo "clang-format check"; git ls-files '*.h' '*.cc' | xargs clang-format --dry-run --Werror
-	@echo "clang-tidy"; git ls-files '*.cc' | grep -v '_test.cc$$' | \
-	  xargs -P $(JOBS) -n 8 clang-tidy -p $(BUILD_DIR) --quiet --warnings-as-errors='*' 2>&1 | \
-	  grep -v '^[0-9]* warnings generated' ; test $${PIPESTATUS[1]:-0} -eq 0
+	@bash tools/lint.sh $(BUILD_DIR)
 
 clean:
 	rm -rf $(BUILD_DIR)
