@@ -36,7 +36,8 @@ std::string_view LevelName(LogLevel level) {
 
 bool LooksSecret(std::string_view key) {
   std::string lower = absl::AsciiStrToLower(std::string(key));
-  for (std::string_view word : {"token", "password", "authorization", "secret", "cookie"}) {
+  for (std::string_view word : {"token", "password", "passwd", "authorization", "secret", "cookie",
+                                  "api_key", "apikey", "credential"}) {
     if (lower.find(word) != std::string::npos) return true;
   }
   return false;

@@ -2,8 +2,9 @@
 //
 //   LogInfo("relay started", {{"service", "activity"}, {"cursor", cursor}});
 //
-// Thread-safe. Field names that look like secrets (token, password, authorization,
-// secret, cookie) are redacted whatever their value. Never log personal data
+// Thread-safe. Field names that look like secrets (containing, case-insensitively,
+// token, password, passwd, authorization, secret, cookie, api_key, apikey or
+// credential) are redacted whatever their value. Never log personal data
 // (customer names, phone numbers, free text): log ids instead.
 #ifndef SALESPERF_LIBS_COMMON_LOGGING_H_
 #define SALESPERF_LIBS_COMMON_LOGGING_H_

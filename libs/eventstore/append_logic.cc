@@ -27,8 +27,8 @@ std::string StreamIdProblem(std::string_view id) {
   }
   // Same charset as ValidateId; only the length limit differs.
   for (char c : id) {
-    if (!absl::ascii_isalnum(static_cast<unsigned char>(c)) && c != '.' && c != '_' &&
-        c != ':' && c != '-') {
+    if (!absl::ascii_isalnum(static_cast<unsigned char>(c)) && c != '.' && c != '_' && c != ':' &&
+        c != '-') {
       return "may contain only letters, digits and . _ : -";
     }
   }
@@ -60,8 +60,7 @@ absl::Status PrepareRequest(AppendRequest* request) {
     violations.Add("stream_id", std::move(problem));
   }
   if (request->request_id.size() > kMaxRequestIdLength) {
-    violations.Add("request_id",
-                   absl::StrCat("must be at most ", kMaxRequestIdLength, " bytes"));
+    violations.Add("request_id", absl::StrCat("must be at most ", kMaxRequestIdLength, " bytes"));
   }
   if (request->events.empty() && request->request_id.empty()) {
     violations.Add("events", "must not be empty unless a request_id is given");
@@ -84,9 +83,8 @@ absl::StatusOr<std::optional<AppendResult>> Decide(const AppendRequest& request,
   if (prior.has_value()) {
     if (prior->fingerprint != request.request_fingerprint ||
         prior->stream_id != request.stream_id) {
-      return absl::AlreadyExistsError(
-          absl::StrCat("request_id ", request.request_id,
-                       " was already used for a different request"));
+      return absl::AlreadyExistsError(absl::StrCat("request_id ", request.request_id,
+                                                   " was already used for a different request"));
     }
     AppendResult result = prior->result;
     result.deduplicated = true;
@@ -105,8 +103,7 @@ absl::StatusOr<std::optional<AppendResult>> Decide(const AppendRequest& request,
     case ExpectedVersion::Kind::kExact:
       if (current_version != expected.version) {
         return absl::AbortedError(absl::StrCat("stream ", request.stream_id, " is at version ",
-                                               current_version, ", expected ",
-                                               expected.version));
+                                               current_version, ", expected ", expected.version));
       }
       break;
   }
@@ -116,8 +113,8 @@ absl::StatusOr<std::optional<AppendResult>> Decide(const AppendRequest& request,
 void StampEvents(AppendRequest* request, const std::string& source, uint64_t first_sequence,
                  uint64_t first_version, absl::Time recorded_at, absl::BitGenRef gen) {
   const int64_t seconds = absl::ToUnixSeconds(recorded_at);
-  const int32_t nanos = static_cast<int32_t>(
-      (recorded_at - absl::FromUnixSeconds(seconds)) / absl::Nanoseconds(1));
+  const int32_t nanos =
+      static_cast<int32_t>((recorded_at - absl::FromUnixSeconds(seconds)) / absl::Nanoseconds(1));
   for (size_t i = 0; i < request->events.size(); ++i) {
     EventEnvelope& event = request->events[i];
     if (event.event_id().empty()) event.set_event_id(NewUuid(gen));

@@ -63,6 +63,7 @@ struct AppendResult {
   uint64_t last_sequence = 0;
   uint64_t stream_version = 0;  // the stream's version after the append
   bool deduplicated = false;    // true: the request_id was seen before; nothing was written
+  friend bool operator==(const AppendResult&, const AppendResult&) = default;
 };
 
 // What the store remembers about a request_id.
@@ -70,6 +71,7 @@ struct RequestRecord {
   std::string fingerprint;
   std::string stream_id;
   AppendResult result;
+  friend bool operator==(const RequestRecord&, const RequestRecord&) = default;
 };
 
 class EventStore {

@@ -10,10 +10,15 @@
 //   value = serialized salesperf.common.v1.EventEnvelope (all store fields filled in)
 //   The last key is the head sequence (read with SeekToLast on open).
 //
-// Column family "streams": the stream index.
-//   key   = stream_id 0x00 BE64(stream_version)     versions 1, 2, 3... per stream
-//   value = BE64(sequence)                          the event's key in "events"
+// Column family "streams": the stream index, one entry per append (not per event: an
+// append's events have consecutive sequences, so one entry locates them all, and a batch
+// of 100 events costs 101 writes rather than 200).
+//   key   = stream_id 0x00 BE64(last_version)       the version of the append's last event
+//   value = BE64(first_sequence) BE64(count)        its events: versions last_version-count+1
+//                                                   .. last_version at sequences
+//                                                   first_sequence .. first_sequence+count-1
 //   A stream's head is the last key with its prefix: SeekForPrev(stream_id 0x00 BE64(max)).
+//   The append holding version v is the first key at or after stream_id 0x00 BE64(v).
 //
 // Column family "requests": idempotency records.
 //   key   = request_id (1-128 arbitrary bytes)
@@ -112,10 +117,19 @@ std::optional<DecodedStreamKey> DecodeStreamKey(std::string_view key) {
   return DecodedStreamKey{key.substr(0, sep), *version};
 }
 
-std::string StreamValue(uint64_t sequence) { return EventKey(sequence); }
+std::string StreamValue(const StreamEntry& entry) {
+  std::string value;
+  value.reserve(16);
+  PutFixed64BE(&value, entry.first_sequence);
+  PutFixed64BE(&value, entry.count);
+  return value;
+}
 
-std::optional<uint64_t> DecodeStreamValue(std::string_view value) {
-  return DecodeFixed64BE(value);
+std::optional<StreamEntry> DecodeStreamValue(std::string_view value) {
+  if (value.size() != 16) return std::nullopt;
+  StreamEntry entry{*DecodeFixed64BE(value.substr(0, 8)), *DecodeFixed64BE(value.substr(8))};
+  if (entry.count == 0) return std::nullopt;
+  return entry;
 }
 
 std::string EncodeRequestRecord(const RequestRecord& record) {

@@ -26,7 +26,7 @@ std::optional<uint64_t> DecodeFixed64BE(std::string_view in);
 std::string EventKey(uint64_t sequence);
 std::optional<uint64_t> DecodeEventKey(std::string_view key);
 
-// streams: stream_id 0x00 version -> sequence.
+// streams: stream_id 0x00 last_version -> (first_sequence, count), one entry per append.
 std::string StreamKey(std::string_view stream_id, uint64_t version);
 // The prefix shared by every key of `stream_id` (stream_id followed by 0x00).
 std::string StreamPrefix(std::string_view stream_id);
@@ -35,8 +35,13 @@ struct DecodedStreamKey {
   uint64_t version = 0;
 };
 std::optional<DecodedStreamKey> DecodeStreamKey(std::string_view key);
-std::string StreamValue(uint64_t sequence);
-std::optional<uint64_t> DecodeStreamValue(std::string_view value);
+struct StreamEntry {
+  uint64_t first_sequence = 0;  // the sequence of the append's first event
+  uint64_t count = 0;           // events in the append (at least 1)
+};
+std::string StreamValue(const StreamEntry& entry);
+// nullopt unless `value` is 16 bytes with a count of at least 1.
+std::optional<StreamEntry> DecodeStreamValue(std::string_view value);
 
 // requests: request_id -> RequestRecord.
 std::string EncodeRequestRecord(const RequestRecord& record);

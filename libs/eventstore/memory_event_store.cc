@@ -79,8 +79,8 @@ absl::StatusOr<std::vector<EventEnvelope>> MemoryEventStore::ReadLog(uint64_t fr
                                                                      size_t max_count) {
   absl::MutexLock lock(&mu_);
   std::vector<EventEnvelope> out;
-  for (uint64_t s = std::max<uint64_t>(from_sequence, 1); s <= log_.size() && out.size() < max_count;
-       ++s) {
+  for (uint64_t s = std::max<uint64_t>(from_sequence, 1);
+       s <= log_.size() && out.size() < max_count; ++s) {
     out.push_back(log_[s - 1]);
   }
   return out;
@@ -91,8 +91,7 @@ uint64_t MemoryEventStore::HeadSequence() const {
   return log_.size();
 }
 
-uint64_t MemoryEventStore::WaitForSequence(uint64_t after_sequence,
-                                           absl::Duration timeout) const {
+uint64_t MemoryEventStore::WaitForSequence(uint64_t after_sequence, absl::Duration timeout) const {
   const absl::Time deadline = absl::Now() + timeout;
   absl::MutexLock lock(&mu_);
   while (log_.size() <= after_sequence) {

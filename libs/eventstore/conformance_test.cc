@@ -1,0 +1,494 @@
+// The EventStore contract (event_store.h), run against both implementations.
+#include <atomic>
+#include <memory>
+#include <set>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/time.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "libs/common/clock.h"
+#include "libs/eventstore/event_store.h"
+#include "libs/eventstore/memory_event_store.h"
+#include "libs/eventstore/rocksdb_event_store.h"
+#include "libs/testing/status_matchers.h"
+#include "libs/testing/temp_dir.h"
+
+namespace salesperf::eventstore {
+namespace {
+
+// absl::StatusOr<T> that is OK and whose value matches `matcher`.
+MATCHER_P(IsOkAndHolds, matcher, "is OK and holds a matching value") {
+  if (!arg.ok()) {
+    *result_listener << "status is " << arg.status();
+    return false;
+  }
+  return ::testing::ExplainMatchResult(matcher, *arg, result_listener);
+}
+
+using ::salesperf::testing::IsOk;
+using ::salesperf::testing::StatusIs;
+using ::testing::ElementsAre;
+using ::testing::IsEmpty;
+
+constexpr char kSource[] = "activity";
+
+class MemoryHarness {
+ public:
+  static MemoryEventStoreOptions Options(Clock* clock) {
+    MemoryEventStoreOptions options;
+    options.source = kSource;
+    options.clock = clock;
+    options.event_id_seed = 7;
+    return options;
+  }
+  explicit MemoryHarness(Clock* clock) : store_(Options(clock)) {}
+  EventStore& store() { return store_; }
+
+ private:
+  MemoryEventStore store_;
+};
+
+class RocksDbHarness {
+ public:
+  explicit RocksDbHarness(Clock* clock) {
+    EventStoreOptions options;
+    options.path = dir_.Sub("events");
+    options.source = kSource;
+    options.clock = clock;
+    options.event_id_seed = 7;
+    auto store = RocksDbEventStore::Open(options);
+    EXPECT_THAT(store, IsOk());
+    if (store.ok()) store_ = *std::move(store);
+  }
+  EventStore& store() { return *store_; }
+
+ private:
+  salesperf::testing::TempDir dir_;
+  std::unique_ptr<RocksDbEventStore> store_;
+};
+
+EventEnvelope Event(const std::string& type, const std::string& value) {
+  EventEnvelope e;
+  e.mutable_payload()->set_type_url("type.googleapis.com/salesperf.test.v1." + type);
+  e.mutable_payload()->set_value(value);
+  e.mutable_occurred_at()->set_seconds(1'700'000'000);
+  e.set_actor("user:alice");
+  e.set_correlation_id("corr-1");
+  return e;
+}
+
+AppendRequest Request(const std::string& stream_id, ExpectedVersion expected,
+                      std::vector<EventEnvelope> events, const std::string& request_id = "") {
+  AppendRequest r;
+  r.stream_id = stream_id;
+  r.expected_version = expected;
+  r.events = std::move(events);
+  r.request_id = request_id;
+  return r;
+}
+
+template <typename Harness>
+class ConformanceTest : public ::testing::Test {
+ protected:
+  ConformanceTest() : harness_(&clock_) {}
+  EventStore& store() { return harness_.store(); }
+
+  // Appends one event to `stream_id` with any expected version.
+  AppendResult AppendOne(const std::string& stream_id, const std::string& value) {
+    auto result = store().Append(Request(stream_id, ExpectedVersion::Any(), {Event("E", value)}));
+    EXPECT_THAT(result, IsOk());
+    return result.ok() ? *result : AppendResult{};
+  }
+
+  std::vector<uint64_t> Sequences(const std::vector<EventEnvelope>& events) {
+    std::vector<uint64_t> out;
+    for (const EventEnvelope& e : events) out.push_back(e.sequence());
+    return out;
+  }
+
+  FakeClock clock_;
+  Harness harness_;
+};
+
+using Implementations = ::testing::Types<MemoryHarness, RocksDbHarness>;
+TYPED_TEST_SUITE(ConformanceTest, Implementations);
+
+TYPED_TEST(ConformanceTest, AppendFillsStoreFieldsAndReadsBack) {
+  EventEnvelope with_id = Event("Logged", "b");
+  with_id.set_event_id("11111111-2222-4333-8444-555555555555");
+  ASSERT_OK_AND_ASSIGN(AppendResult result,
+                       this->store().Append(Request("deal-1", ExpectedVersion::NoStream(),
+                                                    {Event("Opened", "a"), with_id}, "req-1")));
+  EXPECT_EQ(result.first_sequence, 1u);
+  EXPECT_EQ(result.last_sequence, 2u);
+  EXPECT_EQ(result.stream_version, 2u);
+  EXPECT_FALSE(result.deduplicated);
+
+  ASSERT_OK_AND_ASSIGN(auto events, this->store().ReadStream("deal-1", 1, 10));
+  ASSERT_EQ(events.size(), 2u);
+  for (size_t i = 0; i < events.size(); ++i) {
+    const EventEnvelope& e = events[i];
+    EXPECT_EQ(e.source(), kSource);
+    EXPECT_EQ(e.sequence(), i + 1);
+    EXPECT_EQ(e.stream_id(), "deal-1");
+    EXPECT_EQ(e.stream_version(), i + 1);
+    EXPECT_EQ(e.request_id(), "req-1");
+    EXPECT_EQ(e.recorded_at().seconds(), absl::ToUnixSeconds(this->clock_.Now()));
+    EXPECT_EQ(e.occurred_at().seconds(), 1'700'000'000);
+    EXPECT_EQ(e.actor(), "user:alice");
+    EXPECT_EQ(e.correlation_id(), "corr-1");
+  }
+  EXPECT_THAT(events[0].event_id(),
+              ::testing::MatchesRegex("[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-"
+                                      "[0-9a-f]{12}"));
+  EXPECT_EQ(events[1].event_id(), "11111111-2222-4333-8444-555555555555");
+  EXPECT_EQ(events[0].payload().value(), "a");
+  EXPECT_EQ(events[1].payload().type_url(), "type.googleapis.com/salesperf.test.v1.Logged");
+  ASSERT_OK_AND_ASSIGN(auto log, this->store().ReadLog(1, 10));
+  ASSERT_EQ(log.size(), 2u);
+  EXPECT_EQ(log[0].SerializeAsString(), events[0].SerializeAsString());
+  EXPECT_EQ(log[1].SerializeAsString(), events[1].SerializeAsString());
+  EXPECT_EQ(this->store().source(), kSource);
+}
+
+TYPED_TEST(ConformanceTest, ExpectedVersionAnyNoStreamExact) {
+  EventStore& store = this->store();
+  EXPECT_THAT(store.Append(Request("s", ExpectedVersion::Exactly(1), {Event("E", "x")})),
+              StatusIs(absl::StatusCode::kAborted));
+  EXPECT_THAT(store.Append(Request("s", ExpectedVersion::NoStream(), {Event("E", "1")})), IsOk());
+  EXPECT_THAT(store.Append(Request("s", ExpectedVersion::NoStream(), {Event("E", "x")})),
+              StatusIs(absl::StatusCode::kAborted));
+  EXPECT_THAT(store.Append(Request("s", ExpectedVersion::Exactly(0), {Event("E", "x")})),
+              StatusIs(absl::StatusCode::kAborted));
+  EXPECT_THAT(store.Append(Request("s", ExpectedVersion::Exactly(1), {Event("E", "2")})), IsOk());
+  EXPECT_THAT(store.Append(Request("s", ExpectedVersion::Exactly(1), {Event("E", "x")})),
+              StatusIs(absl::StatusCode::kAborted));
+  EXPECT_THAT(store.Append(Request("s", ExpectedVersion::Exactly(3), {Event("E", "x")})),
+              StatusIs(absl::StatusCode::kAborted));
+  ASSERT_OK_AND_ASSIGN(AppendResult any,
+                       store.Append(Request("s", ExpectedVersion::Any(), {Event("E", "3")})));
+  EXPECT_EQ(any.stream_version, 3u);
+  EXPECT_THAT(store.Append(Request("t", ExpectedVersion::Exactly(0), {Event("E", "1")})), IsOk());
+  EXPECT_THAT(store.StreamVersion("s"), IsOkAndHolds(3u));
+  EXPECT_THAT(store.StreamVersion("t"), IsOkAndHolds(1u));
+  EXPECT_THAT(store.StreamVersion("unknown"), IsOkAndHolds(0u));
+  EXPECT_EQ(store.HeadSequence(), 4u);
+}
+
+TYPED_TEST(ConformanceTest, AbortedAppendWritesNothing) {
+  EventStore& store = this->store();
+  this->AppendOne("s", "1");
+  EXPECT_THAT(store.Append(Request("s", ExpectedVersion::Exactly(5),
+                                   {Event("E", "x"), Event("E", "y")}, "req-aborted")),
+              StatusIs(absl::StatusCode::kAborted));
+  EXPECT_EQ(store.HeadSequence(), 1u);
+  EXPECT_THAT(store.StreamVersion("s"), IsOkAndHolds(1u));
+  EXPECT_THAT(store.LookupRequest("req-aborted"), IsOkAndHolds(std::nullopt));
+  EXPECT_EQ(this->AppendOne("other", "2").first_sequence, 2u);
+  // The rejected request_id is free: the corrected command may use it.
+  EXPECT_THAT(store.Append(Request("s", ExpectedVersion::Exactly(1),
+                                   {Event("E", "x"), Event("E", "y")}, "req-aborted")),
+              IsOk());
+}
+
+TYPED_TEST(ConformanceTest, IdempotentRetryReturnsFirstResultAndWritesNothing) {
+  EventStore& store = this->store();
+  this->AppendOne("s", "0");
+  ASSERT_OK_AND_ASSIGN(AppendResult first,
+                       store.Append(Request("s", ExpectedVersion::Exactly(1),
+                                            {Event("E", "a"), Event("E", "b")}, "req-1")));
+  this->AppendOne("s", "later");
+  // The retry's expected version no longer holds; it is answered, not rejected.
+  ASSERT_OK_AND_ASSIGN(AppendResult retry,
+                       store.Append(Request("s", ExpectedVersion::Exactly(1),
+                                            {Event("E", "a"), Event("E", "b")}, "req-1")));
+  EXPECT_TRUE(retry.deduplicated);
+  EXPECT_EQ(retry.first_sequence, first.first_sequence);
+  EXPECT_EQ(retry.last_sequence, first.last_sequence);
+  EXPECT_EQ(retry.stream_version, first.stream_version);
+  EXPECT_EQ(store.HeadSequence(), 4u);
+  EXPECT_THAT(store.StreamVersion("s"), IsOkAndHolds(4u));
+
+  ASSERT_OK_AND_ASSIGN(std::optional<RequestRecord> record, store.LookupRequest("req-1"));
+  ASSERT_TRUE(record.has_value());
+  EXPECT_EQ(record->stream_id, "s");
+  EXPECT_FALSE(record->fingerprint.empty());
+  EXPECT_EQ(record->result.first_sequence, 2u);
+  EXPECT_EQ(record->result.last_sequence, 3u);
+  EXPECT_EQ(record->result.stream_version, 3u);
+  EXPECT_THAT(store.LookupRequest("never-seen"), IsOkAndHolds(std::nullopt));
+}
+
+TYPED_TEST(ConformanceTest, SameRequestIdWithDifferentContentIsRejected) {
+  EventStore& store = this->store();
+  ASSERT_THAT(store.Append(Request("s", ExpectedVersion::Any(), {Event("E", "a")}, "req-1")),
+              IsOk());
+  EXPECT_THAT(store.Append(Request("s", ExpectedVersion::Any(), {Event("E", "b")}, "req-1")),
+              StatusIs(absl::StatusCode::kAlreadyExists));
+  EXPECT_THAT(store.Append(Request("t", ExpectedVersion::Any(), {Event("E", "a")}, "req-1")),
+              StatusIs(absl::StatusCode::kAlreadyExists));
+  EXPECT_THAT(store.Append(Request("s", ExpectedVersion::Any(), {Event("F", "a")}, "req-1")),
+              StatusIs(absl::StatusCode::kAlreadyExists));
+  EXPECT_EQ(store.HeadSequence(), 1u);
+
+  // A caller's own fingerprint decides: same fingerprint is a retry, another is a reuse.
+  AppendRequest with_fp = Request("u", ExpectedVersion::Any(), {Event("E", "a")}, "req-2");
+  with_fp.request_fingerprint = "cmd-hash-1";
+  ASSERT_THAT(store.Append(with_fp), IsOk());
+  AppendRequest same_fp = Request("u", ExpectedVersion::Any(), {Event("E", "changed")}, "req-2");
+  same_fp.request_fingerprint = "cmd-hash-1";
+  ASSERT_OK_AND_ASSIGN(AppendResult retry, store.Append(same_fp));
+  EXPECT_TRUE(retry.deduplicated);
+  AppendRequest other_fp = with_fp;
+  other_fp.request_fingerprint = "cmd-hash-2";
+  EXPECT_THAT(store.Append(other_fp), StatusIs(absl::StatusCode::kAlreadyExists));
+  EXPECT_EQ(store.HeadSequence(), 2u);
+}
+
+TYPED_TEST(ConformanceTest, EmptyAppendWithRequestIdIsRecorded) {
+  EventStore& store = this->store();
+  this->AppendOne("s", "1");
+  ASSERT_OK_AND_ASSIGN(AppendResult result,
+                       store.Append(Request("s", ExpectedVersion::Exactly(1), {}, "req-noop")));
+  EXPECT_EQ(result.first_sequence, 0u);
+  EXPECT_EQ(result.last_sequence, 0u);
+  EXPECT_EQ(result.stream_version, 1u);
+  EXPECT_FALSE(result.deduplicated);
+  EXPECT_EQ(store.HeadSequence(), 1u);
+  ASSERT_OK_AND_ASSIGN(std::optional<RequestRecord> record, store.LookupRequest("req-noop"));
+  ASSERT_TRUE(record.has_value());
+  EXPECT_EQ(record->result.stream_version, 1u);
+  ASSERT_OK_AND_ASSIGN(AppendResult retry,
+                       store.Append(Request("s", ExpectedVersion::Exactly(1), {}, "req-noop")));
+  EXPECT_TRUE(retry.deduplicated);
+  // The expected version still guards an empty append.
+  EXPECT_THAT(store.Append(Request("s", ExpectedVersion::Exactly(7), {}, "req-noop-2")),
+              StatusIs(absl::StatusCode::kAborted));
+  EXPECT_THAT(store.LookupRequest("req-noop-2"), IsOkAndHolds(std::nullopt));
+}
+
+TYPED_TEST(ConformanceTest, InvalidRequestsAreRejectedAndWriteNothing) {
+  EventStore& store = this->store();
+  const auto invalid = StatusIs(absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(store.Append(Request("", ExpectedVersion::Any(), {Event("E", "x")})), invalid);
+  EXPECT_THAT(store.Append(Request("has space", ExpectedVersion::Any(), {Event("E", "x")})),
+              invalid);
+  EXPECT_THAT(
+      store.Append(Request(std::string("a\0b", 3), ExpectedVersion::Any(), {Event("E", "x")})),
+      invalid);
+  EXPECT_THAT(
+      store.Append(Request(std::string(129, 's'), ExpectedVersion::Any(), {Event("E", "x")})),
+      invalid);
+  EXPECT_THAT(
+      store.Append(Request("s", ExpectedVersion::Any(), {Event("E", "x")}, std::string(129, 'r'))),
+      invalid);
+  EXPECT_THAT(
+      store.Append(Request("s", ExpectedVersion::Any(), {Event("E", "x"), EventEnvelope()})),
+      invalid);
+  EXPECT_THAT(store.Append(Request("s", ExpectedVersion::Any(), {})), invalid);
+  EXPECT_EQ(store.HeadSequence(), 0u);
+
+  // The limits themselves are accepted.
+  EXPECT_THAT(store.Append(Request(std::string(128, 's'), ExpectedVersion::Any(), {Event("E", "x")},
+                                   std::string(128, 'r'))),
+              IsOk());
+  EXPECT_THAT(store.Append(Request("Deal_7.a:b-c", ExpectedVersion::Any(), {Event("E", "x")})),
+              IsOk());
+}
+
+TYPED_TEST(ConformanceTest, ReadStreamFromVersionWithMax) {
+  EventStore& store = this->store();
+  for (int i = 1; i <= 5; ++i) {
+    this->AppendOne("a", absl::StrCat("a", i));
+    this->AppendOne("a-b", absl::StrCat("ab", i));  // shares a prefix with "a"
+  }
+  ASSERT_OK_AND_ASSIGN(auto all, store.ReadStream("a", 0, 100));
+  ASSERT_EQ(all.size(), 5u);
+  for (int i = 0; i < 5; ++i) {
+    EXPECT_EQ(all[i].stream_id(), "a");
+    EXPECT_EQ(all[i].stream_version(), static_cast<uint64_t>(i + 1));
+    EXPECT_EQ(all[i].payload().value(), absl::StrCat("a", i + 1));
+  }
+  EXPECT_THAT(this->Sequences(all), ElementsAre(1, 3, 5, 7, 9));
+  ASSERT_OK_AND_ASSIGN(auto middle, store.ReadStream("a", 2, 2));
+  EXPECT_THAT(this->Sequences(middle), ElementsAre(3, 5));
+  ASSERT_OK_AND_ASSIGN(auto tail, store.ReadStream("a-b", 4, 100));
+  EXPECT_THAT(this->Sequences(tail), ElementsAre(8, 10));
+  EXPECT_THAT(store.ReadStream("a", 6, 100), IsOkAndHolds(IsEmpty()));
+  EXPECT_THAT(store.ReadStream("a", 1, 0), IsOkAndHolds(IsEmpty()));
+  EXPECT_THAT(store.ReadStream("unknown", 1, 100), IsOkAndHolds(IsEmpty()));
+  EXPECT_THAT(store.ReadStream("a-", 1, 100), IsOkAndHolds(IsEmpty()));
+}
+
+TYPED_TEST(ConformanceTest, ReadLogInBatches) {
+  EventStore& store = this->store();
+  EXPECT_THAT(store.ReadLog(1, 10), IsOkAndHolds(IsEmpty()));
+  for (int i = 0; i < 25; ++i) this->AppendOne(absl::StrCat("s", i % 4), absl::StrCat(i));
+  std::vector<uint64_t> seen;
+  uint64_t next = 1;
+  for (;;) {
+    ASSERT_OK_AND_ASSIGN(auto batch, store.ReadLog(next, 10));
+    if (batch.empty()) break;
+    EXPECT_LE(batch.size(), 10u);
+    for (const EventEnvelope& e : batch) {
+      seen.push_back(e.sequence());
+      EXPECT_EQ(e.payload().value(), absl::StrCat(e.sequence() - 1));
+    }
+    next = batch.back().sequence() + 1;
+  }
+  ASSERT_EQ(seen.size(), 25u);
+  for (size_t i = 0; i < seen.size(); ++i) EXPECT_EQ(seen[i], i + 1);
+  ASSERT_OK_AND_ASSIGN(auto from_zero, store.ReadLog(0, 3));
+  EXPECT_THAT(this->Sequences(from_zero), ElementsAre(1, 2, 3));
+  EXPECT_THAT(store.ReadLog(24, 0), IsOkAndHolds(IsEmpty()));
+}
+
+TYPED_TEST(ConformanceTest, HeadSequenceCountsEvents) {
+  EventStore& store = this->store();
+  EXPECT_EQ(store.HeadSequence(), 0u);
+  this->AppendOne("s", "1");
+  EXPECT_EQ(store.HeadSequence(), 1u);
+  ASSERT_THAT(store.Append(Request("t", ExpectedVersion::Any(),
+                                   {Event("E", "1"), Event("E", "2"), Event("E", "3")})),
+              IsOk());
+  EXPECT_EQ(store.HeadSequence(), 4u);
+}
+
+TYPED_TEST(ConformanceTest, WaitForSequenceReturnsAtOnceWhenAhead) {
+  this->AppendOne("s", "1");
+  // An hour-long timeout: if this blocked, the test would hang, not pass.
+  EXPECT_EQ(this->store().WaitForSequence(0, absl::Hours(1)), 1u);
+}
+
+TYPED_TEST(ConformanceTest, WaitForSequenceTimesOutWithoutAppend) {
+  this->AppendOne("s", "1");
+  EXPECT_EQ(this->store().WaitForSequence(1, absl::Milliseconds(20)), 1u);
+  EXPECT_EQ(this->store().WaitForSequence(5, absl::ZeroDuration()), 1u);
+}
+
+TYPED_TEST(ConformanceTest, WaitForSequenceWakesOnAppend) {
+  EventStore& store = this->store();
+  std::atomic<uint64_t> woke_at{0};
+  std::thread waiter([&] { woke_at = store.WaitForSequence(0, absl::Hours(1)); });
+  this->AppendOne("s", "1");
+  waiter.join();
+  EXPECT_EQ(woke_at.load(), 1u);
+}
+
+TYPED_TEST(ConformanceTest, ConcurrentAppendsToOneStreamHaveOneWinnerPerVersion) {
+  EventStore& store = this->store();
+  constexpr int kThreads = 8;
+  constexpr int kAttempts = 500;
+  struct Win {
+    uint64_t version;
+    std::string value;
+  };
+  std::vector<std::vector<Win>> wins(kThreads);
+  std::vector<int> unexpected(kThreads, 0);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int k = 0; k < kAttempts; ++k) {
+        absl::StatusOr<uint64_t> version = store.StreamVersion("hot");
+        if (!version.ok()) {
+          ++unexpected[t];
+          continue;
+        }
+        const std::string value = absl::StrCat(t, "-", k);
+        absl::StatusOr<AppendResult> result =
+            store.Append(Request("hot", ExpectedVersion::Exactly(*version), {Event("E", value)}));
+        if (result.ok()) {
+          wins[t].push_back({result->stream_version, value});
+          if (result->stream_version != *version + 1) ++unexpected[t];
+        } else if (result.status().code() != absl::StatusCode::kAborted) {
+          ++unexpected[t];
+        }
+      }
+    });
+  }
+  for (std::thread& t : threads) t.join();
+
+  std::map<uint64_t, std::string> winner_of;
+  for (int t = 0; t < kThreads; ++t) {
+    EXPECT_EQ(unexpected[t], 0);
+    for (const Win& w : wins[t]) {
+      EXPECT_TRUE(winner_of.emplace(w.version, w.value).second) << "two winners of " << w.version;
+    }
+  }
+  ASSERT_FALSE(winner_of.empty());
+  const uint64_t n = winner_of.size();
+  EXPECT_EQ(winner_of.begin()->first, 1u);
+  EXPECT_EQ(winner_of.rbegin()->first, n);
+  EXPECT_THAT(store.StreamVersion("hot"), IsOkAndHolds(n));
+  EXPECT_EQ(store.HeadSequence(), n);
+  ASSERT_OK_AND_ASSIGN(auto events, store.ReadStream("hot", 1, n + 1));
+  ASSERT_EQ(events.size(), n);
+  for (const EventEnvelope& e : events) {
+    EXPECT_EQ(e.sequence(), e.stream_version());
+    EXPECT_EQ(e.payload().value(), winner_of[e.stream_version()]);
+  }
+}
+
+TYPED_TEST(ConformanceTest, ConcurrentAppendsAreGapFreeAndReadersNeverSeeAGap) {
+  EventStore& store = this->store();
+  constexpr int kThreads = 8;
+  constexpr int kAppends = 500;
+  constexpr uint64_t kTotal = kThreads * kAppends;
+
+  // The reader follows the log as the outbox relay does: wait, read up to the head.
+  std::vector<uint64_t> read_sequences;
+  int reader_gaps = 0;
+  std::thread reader([&] {
+    uint64_t next = 1;
+    while (next <= kTotal) {
+      const uint64_t head = store.WaitForSequence(next - 1, absl::Hours(1));
+      absl::StatusOr<std::vector<EventEnvelope>> batch = store.ReadLog(next, 1'000'000);
+      if (!batch.ok() || batch->size() < head - next + 1) ++reader_gaps;
+      if (!batch.ok()) return;
+      for (const EventEnvelope& e : *batch) {
+        if (e.sequence() != next) ++reader_gaps;
+        read_sequences.push_back(e.sequence());
+        next = e.sequence() + 1;
+      }
+    }
+  });
+  std::vector<std::thread> writers;
+  std::vector<int> failures(kThreads, 0);
+  for (int t = 0; t < kThreads; ++t) {
+    writers.emplace_back([&, t] {
+      for (int k = 0; k < kAppends; ++k) {
+        const std::string stream = absl::StrCat("rep-", t, "-", k % 7);
+        absl::StatusOr<AppendResult> result =
+            store.Append(Request(stream, ExpectedVersion::Exactly(k / 7), {Event("E", "x")},
+                                 absl::StrCat("req-", t, "-", k)));
+        if (!result.ok()) ++failures[t];
+      }
+    });
+  }
+  for (std::thread& t : writers) t.join();
+  reader.join();
+
+  for (int t = 0; t < kThreads; ++t) EXPECT_EQ(failures[t], 0);
+  EXPECT_EQ(reader_gaps, 0);
+  ASSERT_EQ(read_sequences.size(), kTotal);
+  for (uint64_t i = 0; i < kTotal; ++i) ASSERT_EQ(read_sequences[i], i + 1);
+  EXPECT_EQ(store.HeadSequence(), kTotal);
+  ASSERT_OK_AND_ASSIGN(auto log, store.ReadLog(1, kTotal + 10));
+  ASSERT_EQ(log.size(), kTotal);
+  std::map<std::string, uint64_t> last_version;
+  std::set<std::string> event_ids;
+  for (uint64_t i = 0; i < kTotal; ++i) {
+    ASSERT_EQ(log[i].sequence(), i + 1);
+    // Within each stream versions rise by one in sequence order.
+    EXPECT_EQ(log[i].stream_version(), ++last_version[log[i].stream_id()]);
+    event_ids.insert(log[i].event_id());
+  }
+  EXPECT_EQ(event_ids.size(), kTotal);
+}
+
+}  // namespace
+}  // namespace salesperf::eventstore
