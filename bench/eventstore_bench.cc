@@ -22,6 +22,8 @@
 #include <string>
 #include <vector>
 
+#include <unistd.h>
+
 #include "absl/strings/str_cat.h"
 #include "benchmark/benchmark.h"
 #include "libs/eventstore/event_store.h"
@@ -195,6 +197,9 @@ BENCHMARK(BM_Raw_Batch100)->Threads(1)->Threads(8)->UseRealTime();
 // Prints as the console reporter does and keeps every run's items_per_second.
 class RatioReporter : public benchmark::ConsoleReporter {
  public:
+  // Colour only on a terminal, so that logs and bench/README.md stay plain text.
+  RatioReporter() : ConsoleReporter(isatty(STDOUT_FILENO) ? OO_ColorTabular : OO_Tabular) {}
+
   void ReportRuns(const std::vector<Run>& runs) override {
     ConsoleReporter::ReportRuns(runs);
     for (const Run& run : runs) {

@@ -36,7 +36,7 @@ void AppendValue(eventstore::EventStore& store, const std::string& stream, int64
 std::optional<int64_t> FromStart(const PartitionId&) { return std::nullopt; }
 
 TEST(LocalSource, DeliversEveryStoreFromTheBeginningInSequenceOrder) {
-  MemoryEventStore targets("targets"), activity("activity");
+  MemoryEventStore targets({.source = "targets"}), activity({.source = "activity"});
   for (int i = 0; i < 5; ++i) AppendValue(targets, "t-1", i);
   for (int i = 0; i < 7; ++i) AppendValue(activity, "a-" + std::to_string(i % 2), i);
 
@@ -62,7 +62,7 @@ TEST(LocalSource, DeliversEveryStoreFromTheBeginningInSequenceOrder) {
 }
 
 TEST(LocalSource, ResumesFromTheLookedUpPosition) {
-  MemoryEventStore store("activity");
+  MemoryEventStore store({.source = "activity"});
   for (int i = 0; i < 10; ++i) AppendValue(store, "s", i);
   LocalSource source({&store});
   ASSERT_OK(source.Start([](const PartitionId& p) -> std::optional<int64_t> {
@@ -75,7 +75,7 @@ TEST(LocalSource, ResumesFromTheLookedUpPosition) {
 }
 
 TEST(LocalSource, PollTimesOutEmptyWhenNothingIsNew) {
-  MemoryEventStore store("feedback");
+  MemoryEventStore store({.source = "feedback"});
   LocalSource source({&store});
   ASSERT_OK(source.Start(FromStart));
   ASSERT_OK_AND_ASSIGN(auto batch, source.Poll(10, absl::Milliseconds(50)));
@@ -83,7 +83,7 @@ TEST(LocalSource, PollTimesOutEmptyWhenNothingIsNew) {
 }
 
 TEST(LocalSource, PollWakesWhenAnotherThreadAppends) {
-  MemoryEventStore store("activity");
+  MemoryEventStore store({.source = "activity"});
   LocalSource source({&store});
   ASSERT_OK(source.Start(FromStart));
   std::thread writer([&store] { AppendValue(store, "late", 1); });
@@ -98,7 +98,7 @@ TEST(LocalSource, PollWakesWhenAnotherThreadAppends) {
 }
 
 TEST(LocalSource, HeadsAreOnePastTheLastSequence) {
-  MemoryEventStore a("targets"), b("activity");
+  MemoryEventStore a({.source = "targets"}), b({.source = "activity"});
   for (int i = 0; i < 3; ++i) AppendValue(a, "s", i);
   LocalSource source({&a, &b});
   auto heads = source.Heads();

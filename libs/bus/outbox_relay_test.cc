@@ -213,9 +213,10 @@ TEST(OutboxRelayTest, InFlightWindowIsBounded) {
     publisher->Report(s, absl::OkStatus());
   }
   ASSERT_TRUE(relay.WaitForCursor(40, kWait));
-  ASSERT_THAT(relay.Stop(), IsOk());
+  // The relay owns the publisher: look at it before Stop() destroys it.
   EXPECT_LE(publisher->max_in_flight(), 3u);
   EXPECT_THAT(publisher->AwaitPublished(40), ElementsAreArray(Range(1, 40)));
+  ASSERT_THAT(relay.Stop(), IsOk());
 }
 
 TEST(OutboxRelayTest, ResumesAfterThePersistedCursorAndTailsNewEvents) {

@@ -7,6 +7,7 @@
 #define SALESPERF_LIBS_COMMON_IDS_H_
 
 #include <compare>
+#include <ostream>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -45,10 +46,8 @@ class StrongId {
   friend H AbslHashValue(H h, const StrongId& id) {
     return H::combine(std::move(h), id.value_);
   }
-  template <typename Sink>
-  friend void AbslStringify(Sink& sink, const StrongId& id) {
-    sink.Append(id.value_);
-  }
+  // Debian's Abseil predates AbslStringify: print with operator<<, or StrCat(id.value()).
+  friend std::ostream& operator<<(std::ostream& os, const StrongId& id) { return os << id.value_; }
 
  private:
   explicit StrongId(std::string value) : value_(std::move(value)) {}

@@ -95,7 +95,10 @@ void Log(LogLevel level, std::string_view message, std::initializer_list<LogFiel
       j["level"] = LevelName(level);
       j["msg"] = message;
       for (const LogField& f : fields) {
-        j[std::string(f.key)] = LooksSecret(f.key) ? nlohmann::json("[redacted]") : ToJson(f.value);
+        std::string key(f.key);
+        // A field may not overwrite the line's own keys.
+        if (key == "ts" || key == "level" || key == "msg") key = "field." + key;
+        j[key] = LooksSecret(f.key) ? nlohmann::json("[redacted]") : ToJson(f.value);
       }
       line = j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
     } else {

@@ -62,6 +62,18 @@ TEST_F(LoggingTest, JsonLineShape) {
   EXPECT_EQ(j.size(), 11u);
 }
 
+TEST_F(LoggingTest, FieldsCannotOverwriteTheLinesOwnKeys) {
+  LogInfo("real message", {{"msg", "forged"}, {"level", "error"}, {"ts", "then"}});
+  const std::vector<std::string> lines = Lines();
+  ASSERT_EQ(lines.size(), 1u);
+  const nlohmann::json j = nlohmann::json::parse(lines[0]);
+  EXPECT_EQ(j["msg"], "real message");
+  EXPECT_EQ(j["level"], "info");
+  EXPECT_EQ(j["field.msg"], "forged");
+  EXPECT_EQ(j["field.level"], "error");
+  EXPECT_EQ(j["field.ts"], "then");
+}
+
 TEST_F(LoggingTest, EscapesAndSurvivesInvalidUtf8) {
   LogWarn("quote \" and\nnewline", {{"bytes", std::string("\xff\xfe")}});
   const std::vector<std::string> lines = Lines();

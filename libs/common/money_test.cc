@@ -15,7 +15,6 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "libs/common/string_view_compat.h"
-#include "libs/common/test_matchers.h"
 #include "libs/testing/status_matchers.h"
 
 namespace salesperf {

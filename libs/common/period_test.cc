@@ -10,7 +10,6 @@
 #include "absl/time/time.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "libs/common/test_matchers.h"
 #include "libs/testing/status_matchers.h"
 
 namespace salesperf {

@@ -24,6 +24,7 @@
 #include "google/protobuf/wrappers.pb.h"
 #include "gtest/gtest.h"
 #include "libs/common/clock.h"
+#include "libs/common/logging.h"
 #include "libs/common/status_macros.h"
 #include "libs/projection/codec.h"
 #include "libs/projection/dead_letter.h"
@@ -109,7 +110,8 @@ SourcedEvent Undecodable(const PartitionId& partition, int64_t position) {
 }
 
 // `count` Int64 events of one partition: sequences first_sequence.., positions
-// first_position.., streams "<source>-s0".."<source>-s2", value = 10 * sequence.
+// first_position.., streams "<source>-<partition>-s0" to "-s2" (a stream lives in one
+// partition), value = 10 * sequence.
 std::vector<SourcedEvent> Events(const PartitionId& partition, int count,
                                  uint64_t first_sequence = 1, int64_t first_position = 0) {
   std::vector<SourcedEvent> out;
@@ -117,7 +119,8 @@ std::vector<SourcedEvent> Events(const PartitionId& partition, int count,
     const uint64_t seq = first_sequence + i;
     out.push_back(
         Record(partition, first_position + i,
-               Envelope(partition.source, seq, absl::StrCat(partition.source, "-s", seq % 3),
+               Envelope(partition.source, seq,
+                        absl::StrCat(partition.source, "-", partition.partition, "-s", seq % 3),
                         Int(static_cast<int64_t>(seq) * 10))));
   }
   return out;
@@ -355,6 +358,10 @@ std::optional<double> Metric(const prometheus::Registry& registry, const std::st
 
 class ProjectionTest : public ::testing::Test {
  protected:
+  // Dead letters are logged as warnings; keep the test output to failures.
+  void SetUp() override { ConfigureLogging(LogLevel::kError, LogFormat::kJson); }
+  void TearDown() override { ConfigureLogging(LogLevel::kInfo, LogFormat::kJson); }
+
   std::unique_ptr<ViewDb> OpenDb(const std::string& name = "db") {
     auto db = ViewDb::Open(dir_.Sub(name), kViewNames);
     EXPECT_THAT(db, IsOk());
@@ -697,12 +704,12 @@ TEST_F(ProjectionTest, AppliesEventsAndCommitsCheckpointsWithTheRows) {
 
   ASSERT_THAT(runner->RunOnce(), IsOk());
   // seq 1..5 -> streams s1: 1,4  s2: 2,5  s0: 3
-  EXPECT_THAT(*db->Scan("stream_totals"), ElementsAre(ViewRow{"stream/activity-s0", "1:30"},
-                                                      ViewRow{"stream/activity-s1", "2:50"},
-                                                      ViewRow{"stream/activity-s2", "2:70"}));
+  EXPECT_THAT(*db->Scan("stream_totals"), ElementsAre(ViewRow{"stream/activity-0-s0", "1:30"},
+                                                      ViewRow{"stream/activity-0-s1", "2:50"},
+                                                      ViewRow{"stream/activity-0-s2", "2:70"}));
   EXPECT_THAT(*db->Scan("last_value"),
-              ElementsAre(ViewRow{"activity-s0", "30"}, ViewRow{"activity-s1", "40"},
-                          ViewRow{"activity-s2", "50"}));
+              ElementsAre(ViewRow{"activity-0-s0", "30"}, ViewRow{"activity-0-s1", "40"},
+                          ViewRow{"activity-0-s2", "50"}));
   std::optional<PartitionCheckpoint> cp = runner->Checkpoint(activity0_);
   ASSERT_TRUE(cp.has_value());
   EXPECT_EQ(cp->high_water_sequence, 5u);
@@ -1009,6 +1016,7 @@ TEST_F(ProjectionTest, EmptyPartitionWithoutCheckpointIsCaughtUpOnceDrained) {
   EXPECT_FALSE(runner->CaughtUp());
   EXPECT_EQ(runner->RunOnce().value_or(99), 0u);
   EXPECT_TRUE(runner->CaughtUp());
+  EXPECT_EQ(runner->Stats().lag_events, 0);
 }
 
 TEST_F(ProjectionTest, CatchUpDrivesBatchesInTheCallersThread) {

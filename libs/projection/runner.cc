@@ -227,6 +227,7 @@ absl::Status ProjectionRunner::EnsureStarted() {
     absl::MutexLock lock(&mu_);
     start_heads_ = std::move(heads);
     drained_ = false;
+    last_poll_empty_ = false;
   }
   Refresh();
   return absl::OkStatus();
@@ -257,9 +258,14 @@ absl::StatusOr<size_t> ProjectionRunner::RunOnceLocked() {
       {
         absl::MutexLock lock(&mu_);
         drained_ = true;
+        last_poll_empty_ = true;
       }
       Refresh();
       return 0;
+    }
+    {
+      absl::MutexLock lock(&mu_);
+      last_poll_empty_ = false;
     }
     pending_ = *std::move(polled);
   }
@@ -440,8 +446,15 @@ void ProjectionRunner::Refresh() {
   absl::Duration lag = absl::ZeroDuration();
   for (const PartitionHead& head : heads) {
     auto it = checkpoints_.find(head.partition);
-    const int64_t next = it == checkpoints_.end() ? 0 : it->second.next_position;
-    const int64_t behind = std::max<int64_t>(0, head.end_position - next);
+    int64_t behind = 0;
+    if (it != checkpoints_.end()) {
+      behind = std::max<int64_t>(0, head.end_position - it->second.next_position);
+    } else if (!last_poll_empty_) {
+      // Where the partition begins is unknown (Kafka offsets start at 0, a local
+      // source's sequences at 1): count from 0 until it has a checkpoint, and as 0 once
+      // the source had nothing to deliver.
+      behind = std::max<int64_t>(0, head.end_position);
+    }
     total += behind;
     if (behind > 0 && it != checkpoints_.end() &&
         it->second.last_recorded_at != absl::InfinitePast()) {
@@ -574,6 +587,7 @@ absl::Status ProjectionRunner::Rebuild() {
       checkpoints_.clear();
       start_heads_.clear();
       drained_ = false;
+      last_poll_empty_ = false;
       stats_.caught_up = false;
     }
     LogInfo("projection rebuilding from the beginning", {{"projection", options_.name}});

@@ -190,6 +190,7 @@ class ProjectionRunner {
   std::map<PartitionId, PartitionCheckpoint> checkpoints_ ABSL_GUARDED_BY(mu_);
   std::vector<PartitionHead> start_heads_ ABSL_GUARDED_BY(mu_);
   bool drained_ ABSL_GUARDED_BY(mu_) = false;  // a poll found nothing since the start
+  bool last_poll_empty_ ABSL_GUARDED_BY(mu_) = false;
   ProjectionStats stats_ ABSL_GUARDED_BY(mu_);
   bool running_ ABSL_GUARDED_BY(mu_) = false;
   bool stopping_ ABSL_GUARDED_BY(mu_) = false;

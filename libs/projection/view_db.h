@@ -30,7 +30,6 @@
 #include "libs/projection/event_source.h"
 
 namespace rocksdb {
-class Cache;
 class ColumnFamilyHandle;
 class DB;
 class Snapshot;

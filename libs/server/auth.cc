@@ -62,7 +62,8 @@ absl::StatusOr<std::unique_ptr<StaticTokenAuthenticator>> StaticTokenAuthenticat
     ++line_number;
     line = absl::StripAsciiWhitespace(line);
     if (line.empty() || line[0] == '#') continue;
-    std::vector<absl::string_view> parts = absl::StrSplit(line, absl::ByAnyChar(" \t\r"), absl::SkipEmpty());
+    std::vector<absl::string_view> parts =
+        absl::StrSplit(line, absl::ByAnyChar(" \t\r"), absl::SkipEmpty());
     if (parts.size() < 2 || parts.size() > 3) {
       return absl::InvalidArgumentError(absl::StrCat(
           "token file line ", line_number, ": want '<sha256hex> <subject> [role,role,...]'"));
@@ -86,7 +87,8 @@ absl::StatusOr<std::unique_ptr<StaticTokenAuthenticator>> StaticTokenAuthenticat
     }
     entries.push_back(std::move(entry));
   }
-  return std::unique_ptr<StaticTokenAuthenticator>(new StaticTokenAuthenticator(std::move(entries)));
+  return std::unique_ptr<StaticTokenAuthenticator>(
+      new StaticTokenAuthenticator(std::move(entries)));
 }
 
 absl::StatusOr<std::unique_ptr<StaticTokenAuthenticator>> StaticTokenAuthenticator::FromFile(

@@ -28,8 +28,8 @@ Metadata WithAuthorization(const std::string& value) {
 std::string TokenFile() {
   return "# salesperf tokens\n"
          "\n" +
-         Sha256Hex("alice-token") + " alice admin,manager\n" +   //
-         "  " + Sha256Hex("loadgen-token") + "\tloadgen  \n";  // no roles, odd spacing
+         Sha256Hex("alice-token") + " alice admin,manager\n" +  //
+         "  " + Sha256Hex("loadgen-token") + "\tloadgen  \n";   // no roles, odd spacing
 }
 
 TEST(Sha256HexTest, KnownVectors) {
@@ -57,8 +57,9 @@ TEST(StaticTokenAuthenticatorTest, RejectsMissingMalformedAndUnknownCredentials)
   ASSERT_OK_AND_ASSIGN(auto auth, StaticTokenAuthenticator::FromString(TokenFile()));
   EXPECT_THAT(auth->Authenticate("", Metadata{}),
               StatusIs(absl::StatusCode::kUnauthenticated, HasSubstr("missing")));
-  for (const std::string& value : std::vector<std::string>{"alice-token", "Basic alice-token", "Bearer ", "Bearer alice-tokeN",
-                            "Bearer  alice-token", "Bearer " + Sha256Hex("alice-token")}) {
+  for (const std::string& value :
+       std::vector<std::string>{"alice-token", "Basic alice-token", "Bearer ", "Bearer alice-tokeN",
+                                "Bearer  alice-token", "Bearer " + Sha256Hex("alice-token")}) {
     auto result = auth->Authenticate("", WithAuthorization(value));
     EXPECT_THAT(result, StatusIs(absl::StatusCode::kUnauthenticated)) << value;
     // The credential never shows up in the message sent back.

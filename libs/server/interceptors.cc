@@ -34,10 +34,14 @@ std::pair<std::string, std::string> SplitMethod(std::string_view full) {
 
 const char* TypeName(ServerRpcInfo::Type type) {
   switch (type) {
-    case ServerRpcInfo::Type::UNARY: return "unary";
-    case ServerRpcInfo::Type::CLIENT_STREAMING: return "client_stream";
-    case ServerRpcInfo::Type::SERVER_STREAMING: return "server_stream";
-    case ServerRpcInfo::Type::BIDI_STREAMING: return "bidi_stream";
+    case ServerRpcInfo::Type::UNARY:
+      return "unary";
+    case ServerRpcInfo::Type::CLIENT_STREAMING:
+      return "client_stream";
+    case ServerRpcInfo::Type::SERVER_STREAMING:
+      return "server_stream";
+    case ServerRpcInfo::Type::BIDI_STREAMING:
+      return "bidi_stream";
   }
   return "unary";
 }
@@ -157,7 +161,8 @@ namespace {
 class FinishInterceptor : public grpc::experimental::Interceptor {
  public:
   void Intercept(InterceptorBatchMethods* methods) override {
-    if (!finished_ && methods->QueryInterceptionHookPoint(InterceptionHookPoints::PRE_SEND_STATUS)) {
+    if (!finished_ &&
+        methods->QueryInterceptionHookPoint(InterceptionHookPoints::PRE_SEND_STATUS)) {
       finished_ = true;
       const grpc::Status status = methods->GetSendStatus();
       OnFinish(status.error_code(), status.error_message(), Seconds());
@@ -267,7 +272,7 @@ class CallMethods {
     absl::MutexLock lock(&mu_);
     auto it = methods_.find(context);
     return it == methods_.end() || it->second == nullptr ? std::string_view()
-                                                          : std::string_view(it->second);
+                                                         : std::string_view(it->second);
   }
 
  private:
@@ -287,8 +292,60 @@ class CallMethodInterceptor : public grpc::experimental::Interceptor {
   const grpc::ServerContextBase* const context_;
 };
 
-class CallMethodInterceptorFactory
+}  // namespace
+
+bool CallTracker::AwaitIdle(absl::Time deadline) {
+  absl::MutexLock lock(&mu_);
+  auto idle = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) { return active_ == 0; };
+  return mu_.AwaitWithDeadline(absl::Condition(&idle), deadline);
+}
+
+int CallTracker::active() const {
+  absl::MutexLock lock(&mu_);
+  return active_;
+}
+
+void CallTracker::Begin() {
+  absl::MutexLock lock(&mu_);
+  ++active_;
+}
+
+void CallTracker::End() {
+  absl::MutexLock lock(&mu_);
+  --active_;
+}
+
+class CallTrackingInterceptor : public grpc::experimental::Interceptor {
+ public:
+  CallTrackingInterceptor(CallTracker* tracker, ServerRpcInfo* info)
+      : tracker_(std::string_view(info->method()) == "/grpc.health.v1.Health/Watch" ? nullptr
+                                                                                    : tracker) {
+    if (tracker_ != nullptr) tracker_->Begin();
+  }
+  ~CallTrackingInterceptor() override {
+    if (tracker_ != nullptr) tracker_->End();
+  }
+  void Intercept(InterceptorBatchMethods* methods) override { methods->Proceed(); }
+
+ private:
+  CallTracker* const tracker_;
+};
+
+namespace {
+
+class CallTrackingInterceptorFactory
     : public grpc::experimental::ServerInterceptorFactoryInterface {
+ public:
+  explicit CallTrackingInterceptorFactory(CallTracker* tracker) : tracker_(tracker) {}
+  grpc::experimental::Interceptor* CreateServerInterceptor(ServerRpcInfo* info) override {
+    return new CallTrackingInterceptor(tracker_, info);
+  }
+
+ private:
+  CallTracker* const tracker_;
+};
+
+class CallMethodInterceptorFactory : public grpc::experimental::ServerInterceptorFactoryInterface {
  public:
   grpc::experimental::Interceptor* CreateServerInterceptor(ServerRpcInfo* info) override {
     return new CallMethodInterceptor(info);
@@ -297,8 +354,8 @@ class CallMethodInterceptorFactory
 
 }  // namespace
 
-std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>
-NewMetricsInterceptorFactory(GrpcServerMetrics* metrics) {
+std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface> NewMetricsInterceptorFactory(
+    GrpcServerMetrics* metrics) {
   return std::make_unique<MetricsInterceptorFactory>(metrics);
 }
 
@@ -310,6 +367,11 @@ NewLoggingInterceptorFactory() {
 std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>
 NewCallMethodInterceptorFactory() {
   return std::make_unique<CallMethodInterceptorFactory>();
+}
+
+std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>
+NewCallTrackingInterceptorFactory(CallTracker* tracker) {
+  return std::make_unique<CallTrackingInterceptorFactory>(tracker);
 }
 
 std::string_view CallMethod(const grpc::ServerContextBase* context) {

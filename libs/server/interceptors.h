@@ -11,6 +11,8 @@
 //    (INVALID_ARGUMENT, NOT_FOUND, ...) at info, server errors (INTERNAL, UNAVAILABLE,
 //    UNKNOWN, DEADLINE_EXCEEDED, UNIMPLEMENTED, DATA_LOSS) at warn. Metadata values and
 //    message bodies are never logged: they carry tokens and personal data.
+//  - call tracking: counts in-flight calls for Server::Shutdown, except health Watch
+//    streams, which never end by themselves and would hold every drain to its deadline.
 //  - call method: remembers each in-flight call's method name so that HandleUnary can
 //    give it to the Authenticator (gRPC's callback context does not expose it).
 //
@@ -22,6 +24,9 @@
 #include <memory>
 #include <string_view>
 
+#include "absl/base/thread_annotations.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
 #include "grpcpp/server_context.h"
 #include "grpcpp/support/server_interceptor.h"
 #include "prometheus/registry.h"
@@ -39,12 +44,32 @@ using GrpcServerMetricsPtr = std::unique_ptr<GrpcServerMetrics, GrpcServerMetric
 GrpcServerMetricsPtr NewGrpcServerMetrics(prometheus::Registry& registry);
 
 // Factories; each interceptor they create lives for one call. `metrics` is not owned.
-std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>
-NewMetricsInterceptorFactory(GrpcServerMetrics* metrics);
+std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface> NewMetricsInterceptorFactory(
+    GrpcServerMetrics* metrics);
 std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>
 NewLoggingInterceptorFactory();
 std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>
 NewCallMethodInterceptorFactory();
+
+// In-flight calls other than grpc.health.v1.Health/Watch. Thread-safe.
+class CallTracker {
+ public:
+  // Blocks until no such call is in flight or `deadline` passes; true if none is left.
+  bool AwaitIdle(absl::Time deadline);
+  int active() const;
+
+ private:
+  friend class CallTrackingInterceptor;
+  void Begin();
+  void End();
+
+  mutable absl::Mutex mu_;
+  int active_ ABSL_GUARDED_BY(mu_) = 0;
+};
+
+// `tracker` is not owned and must outlive every call.
+std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>
+NewCallTrackingInterceptorFactory(CallTracker* tracker);
 
 // The full method name ("/package.Service/Method") of the in-flight call `context`, or
 // empty when the server has no call-method interceptor. Valid while the call is alive.

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <exception>
+#include <thread>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -102,6 +103,7 @@ absl::Status Server::Start() {
 
   std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> factories;
   factories.push_back(NewCallMethodInterceptorFactory());
+  factories.push_back(NewCallTrackingInterceptorFactory(&calls_));
   factories.push_back(NewMetricsInterceptorFactory(metrics_.get()));
   factories.push_back(NewLoggingInterceptorFactory());
   builder.experimental().SetInterceptorCreators(std::move(factories));
@@ -127,8 +129,8 @@ absl::Status Server::Start() {
       exposer_ = std::move(exposer);
     } catch (const std::exception& e) {  // civetweb reports bind errors by throwing
       server->Shutdown(std::chrono::system_clock::now());
-      return absl::UnavailableError(absl::StrCat("cannot serve metrics on ",
-                                                 options_.metrics_addr, ": ", e.what()));
+      return absl::UnavailableError(
+          absl::StrCat("cannot serve metrics on ", options_.metrics_addr, ": ", e.what()));
     }
   }
   port_ = selected_port;
@@ -170,11 +172,19 @@ void Server::Shutdown(absl::Time deadline) {
     // updates and ends open Watch streams, so they do not hold up the drain.
     grpc_server_->GetHealthCheckService()->Shutdown();
   }
-  LogInfo("grpc server draining", {{"grpc_port", port_}});
-  // Refuses new calls at once; waits for in-flight ones until the deadline, then cancels
-  // them and waits for their handlers to finish.
-  grpc_server_->Shutdown(absl::ToChronoTime(deadline));
+  LogInfo("grpc server draining", {{"grpc_port", port_}, {"in_flight", calls_.active()}});
+  // grpc::Server::Shutdown refuses new calls at once and waits for in-flight ones until
+  // the deadline, then cancels them and waits for their handlers. Health Watch streams
+  // never end by themselves, so once every other call is done (or the deadline passed)
+  // they are cancelled here rather than holding the drain to its deadline.
+  std::thread grpc_shutdown(
+      [this, deadline] { grpc_server_->Shutdown(absl::ToChronoTime(deadline)); });
+  const bool drained = calls_.AwaitIdle(deadline);
+  grpc_server_cancel_all_calls(grpc_server_->c_server());
+  grpc_shutdown.join();
   grpc_server_->Wait();
+  if (!drained)
+    LogWarn("grpc server drain deadline passed: calls cancelled", {{"grpc_port", port_}});
   LogInfo("grpc server stopped", {{"grpc_port", port_}});
 }
 

@@ -116,6 +116,7 @@ class Server {
   const ServerOptions options_;
   const std::shared_ptr<prometheus::Registry> registry_;
   GrpcServerMetricsPtr metrics_;
+  CallTracker calls_;
   std::vector<grpc::Service*> services_;
   // Filled by a ServerBuilder plugin while the server is built.
   std::vector<std::string> all_service_names_;

@@ -4,6 +4,7 @@
 //   EXPECT_THAT(Decide(cmd, state), StatusIs(absl::StatusCode::kFailedPrecondition,
 //                                             HasSubstr("already won")));
 //   ASSERT_OK_AND_ASSIGN(auto result, store.Append(req));
+//   EXPECT_THAT(ParsePeriodId("2026-11", 1), IsOkAndHolds(Property(&Period::Days, 30)));
 //   EXPECT_THAT(event, EqualsProto(expected));
 #ifndef SALESPERF_LIBS_TESTING_STATUS_MATCHERS_H_
 #define SALESPERF_LIBS_TESTING_STATUS_MATCHERS_H_
@@ -44,6 +45,15 @@ MATCHER_P2(StatusIs, code, message_matcher,
   return status.code() == code &&
          ::testing::ExplainMatchResult(message_matcher, std::string(status.message()),
                                        result_listener);
+}
+
+// EXPECT_THAT(ParsePeriodId("2026-11", 1), IsOkAndHolds(Property(&Period::Days, 30)));
+MATCHER_P(IsOkAndHolds, value_matcher, "is OK and holds a value that matches") {
+  if (!arg.ok()) {
+    *result_listener << "status is " << arg.status();
+    return false;
+  }
+  return ::testing::ExplainMatchResult(value_matcher, *arg, result_listener);
 }
 
 MATCHER_P(EqualsProto, expected, "equals proto " + expected.ShortDebugString()) {

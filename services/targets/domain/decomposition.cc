@@ -106,8 +106,9 @@ absl::StatusOr<Split> ComputeSplit(const v1::DecomposeTargetRequest& r, const v1
     }
     case v1::DECOMPOSITION_METHOD_WEIGHTS: {
       if (!metric.additive) {
-        return InvalidField("method", "WEIGHTS splits additive metrics only; a ratio or average "
-                                      "is not divided among children (use EVEN or EXPLICIT)");
+        return InvalidField("method",
+                            "WEIGHTS splits additive metrics only; a ratio or average "
+                            "is not divided among children (use EVEN or EXPLICIT)");
       }
       std::vector<int64_t> weights;
       for (const v1::ChildAllocation& c : r.children()) weights.push_back(c.weight());
@@ -134,16 +135,16 @@ absl::StatusOr<Split> ComputeSplit(const v1::DecomposeTargetRequest& r, const v1
     const v1::TargetValue diff_value = WithAmount(total, diff);
     if (r.method() == v1::DECOMPOSITION_METHOD_EXPLICIT && violations.empty()) {
       if (diff != 0 && !r.has_unallocated_remainder()) {
-        violations.Add("unallocated_remainder",
-                       absl::StrCat("the children add up to ", FormatValue(WithAmount(total, sum)),
-                                    " but the parent is ", FormatValue(total),
-                                    "; declare the difference ", FormatValue(diff_value),
-                                    " as the unallocated remainder to accept it"));
+        violations.Add(
+            "unallocated_remainder",
+            absl::StrCat("the children add up to ", FormatValue(WithAmount(total, sum)),
+                         " but the parent is ", FormatValue(total), "; declare the difference ",
+                         FormatValue(diff_value), " as the unallocated remainder to accept it"));
       } else if (r.has_unallocated_remainder() &&
                  !SameValue(r.unallocated_remainder(), diff_value)) {
-        violations.Add("unallocated_remainder",
-                       absl::StrCat("must be the parent minus the children: ",
-                                    FormatValue(diff_value)));
+        violations.Add(
+            "unallocated_remainder",
+            absl::StrCat("must be the parent minus the children: ", FormatValue(diff_value)));
       }
     }
     split.remainder = diff_value;
@@ -178,10 +179,9 @@ bool SameDecomposition(const v1::Decomposition& recorded, const v1::DecomposeTar
 
 }  // namespace
 
-absl::StatusOr<std::vector<StreamEvent>> DecideDecomposition(const DecomposeTarget& cmd,
-                                                              const TargetState& parent,
-                                                              const std::vector<TargetState>& children,
-                                                              const OrgState& org) {
+absl::StatusOr<std::vector<StreamEvent>> DecideDecomposition(
+    const DecomposeTarget& cmd, const TargetState& parent, const std::vector<TargetState>& children,
+    const OrgState& org) {
   const v1::DecomposeTargetRequest& r = cmd.request;
   if (children.size() != static_cast<size_t>(r.children_size())) {
     return absl::InternalError("DecideDecomposition: one child state per requested child");
@@ -201,8 +201,8 @@ absl::StatusOr<std::vector<StreamEvent>> DecideDecomposition(const DecomposeTarg
   }
   if (p.has_decomposition()) {
     if (SameDecomposition(p.decomposition(), r, split)) return std::vector<StreamEvent>{};
-    return absl::FailedPreconditionError(
-        absl::StrCat("target ", p.target_id(), " is already decomposed; adjust its children instead"));
+    return absl::FailedPreconditionError(absl::StrCat(
+        "target ", p.target_id(), " is already decomposed; adjust its children instead"));
   }
 
   ASSIGN_OR_RETURN(const absl::CivilDay first, ParseDate(p.period_first_day()));
@@ -212,8 +212,8 @@ absl::StatusOr<std::vector<StreamEvent>> DecideDecomposition(const DecomposeTarg
     RETURN_IF_ERROR(org.CheckScopeKnown(scope));
     if (!org.IsDirectChildDuring(p.key().scope(), scope, first, last)) {
       return absl::FailedPreconditionError(
-          absl::StrCat(DescribeScope(scope), " is not directly under ", DescribeScope(p.key().scope()),
-                       " during ", p.key().period().id()));
+          absl::StrCat(DescribeScope(scope), " is not directly under ",
+                       DescribeScope(p.key().scope()), " during ", p.key().period().id()));
     }
     if (children[i].exists()) {
       return absl::AlreadyExistsError(
@@ -256,8 +256,8 @@ absl::StatusOr<std::vector<StreamEvent>> DecideDecomposition(const DecomposeTarg
     v1::TargetBasis* basis = e->mutable_basis();
     basis->set_kind(v1::BASIS_KIND_PARENT_ALLOCATION);
     *basis->mutable_reference_value() = p.value();
-    basis->set_note(absl::StrCat("allocated from target ", p.target_id(), " by ",
-                                 MethodName(r.method())));
+    basis->set_note(
+        absl::StrCat("allocated from target ", p.target_id(), " by ", MethodName(r.method())));
     std::string owner = c.owner_id();
     if (owner.empty() && c.scope().kind() == common::v1::SCOPE_KIND_REP) owner = c.scope().id();
     if (owner.empty()) owner = org.ManagerOf(c.scope(), first);

@@ -27,9 +27,9 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "salesperf/targets/v1/events.pb.h"
 #include "services/targets/domain/org.h"
 #include "services/targets/domain/target.h"
-#include "salesperf/targets/v1/events.pb.h"
 
 namespace salesperf::targets {
 
@@ -57,10 +57,9 @@ using DecomposeTarget = Command<v1::DecomposeTargetRequest>;
 // (a default TargetState when the stream does not exist). INTERNAL if the sizes differ.
 // Errors as in target.h, in the same order. The parent's event comes first, then the
 // children's in request order.
-absl::StatusOr<std::vector<StreamEvent>> DecideDecomposition(const DecomposeTarget& command,
-                                                              const TargetState& parent,
-                                                              const std::vector<TargetState>& children,
-                                                              const OrgState& org);
+absl::StatusOr<std::vector<StreamEvent>> DecideDecomposition(
+    const DecomposeTarget& command, const TargetState& parent,
+    const std::vector<TargetState>& children, const OrgState& org);
 
 }  // namespace salesperf::targets
 

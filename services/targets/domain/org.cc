@@ -58,7 +58,7 @@ std::vector<v1::OrgEvent> One(v1::OrgEvent event) {
 std::vector<v1::OrgEvent> None() { return {}; }
 
 absl::StatusOr<std::vector<v1::OrgEvent>> Decide(const SetOrganisationSettings& cmd,
-                                                  const OrgState& state) {
+                                                 const OrgState& state) {
   const v1::OrganisationSettings& in = cmd.request.settings();
   FieldViolations violations;
   if (in.company_name().size() > kMaxNameLength) {
@@ -150,9 +150,9 @@ absl::StatusOr<std::vector<v1::OrgEvent>> Decide(const CreateTeam& cmd, const Or
     return absl::NotFoundError(absl::StrCat("region ", r.region_id(), " not found"));
   }
   if (*from < region->effective_from) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("team ", r.team_id(), " cannot start on ", FormatDate(*from), ", before region ",
-                     r.region_id(), " exists (", FormatDate(region->effective_from), ")"));
+    return absl::FailedPreconditionError(absl::StrCat(
+        "team ", r.team_id(), " cannot start on ", FormatDate(*from), ", before region ",
+        r.region_id(), " exists (", FormatDate(region->effective_from), ")"));
   }
   v1::OrgEvent event;
   v1::TeamCreated* e = event.mutable_team_created();
@@ -262,8 +262,8 @@ absl::StatusOr<std::vector<v1::OrgEvent>> Decide(const AssignManager& cmd, const
     scope_start = state.FindTeam(r.scope().id())->effective_from;
   }
   if (scope_start.has_value() && *from < *scope_start) {
-    return absl::FailedPreconditionError(absl::StrCat(DescribeScope(r.scope()),
-                                                      " does not exist on ", FormatDate(*from)));
+    return absl::FailedPreconditionError(
+        absl::StrCat(DescribeScope(r.scope()), " does not exist on ", FormatDate(*from)));
   }
   const std::string current = state.ManagerOf(r.scope(), *from);
   if (current == r.manager_id()) return None();
@@ -293,9 +293,9 @@ absl::StatusOr<std::vector<v1::OrgEvent>> Decide(const DeactivateRep& cmd, const
   }
   const Stint& latest = rep->stints.back();
   if (*from <= latest.from) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("rep ", r.rep_id(), " cannot be deactivated on or before the latest assignment on ",
-                     FormatDate(latest.from)));
+    return absl::FailedPreconditionError(absl::StrCat(
+        "rep ", r.rep_id(), " cannot be deactivated on or before the latest assignment on ",
+        FormatDate(latest.from)));
   }
   v1::OrgEvent event;
   v1::RepDeactivated* e = event.mutable_rep_deactivated();
@@ -373,9 +373,7 @@ v1::OrganisationSettings OrgState::DefaultSettings() {
   return settings;
 }
 
-absl::CivilDay OrgState::Today(absl::Time now) const {
-  return absl::ToCivilDay(now, calendar_.tz);
-}
+absl::CivilDay OrgState::Today(absl::Time now) const { return absl::ToCivilDay(now, calendar_.tz); }
 
 const RegionInfo* OrgState::FindRegion(std::string_view id) const {
   auto it = regions_.find(std::string(id));
@@ -615,7 +613,8 @@ absl::StatusOr<RepPage> OrgState::ListReps(const RepQuery& query) const {
   if (query.page_size < 0) {
     return InvalidField("page.page_size", "must not be negative");
   }
-  const int size = query.page_size == 0 ? kDefaultPageSize : std::min(query.page_size, kMaxPageSize);
+  const int size =
+      query.page_size == 0 ? kDefaultPageSize : std::min(query.page_size, kMaxPageSize);
   auto it = reps_.begin();
   if (!query.page_token.empty()) {
     if (!query.page_token.starts_with(kPageTokenPrefix)) {
@@ -643,7 +642,7 @@ absl::StatusOr<RepPage> OrgState::ListReps(const RepQuery& query) const {
 }
 
 absl::StatusOr<std::vector<v1::OrgEvent>> DecideOrg(const OrgCommand& command,
-                                                     const OrgState& state) {
+                                                    const OrgState& state) {
   return std::visit([&state](const auto& cmd) { return Decide(cmd, state); }, command);
 }
 

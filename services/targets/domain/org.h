@@ -191,7 +191,7 @@ class OrgState {
 };
 
 absl::StatusOr<std::vector<v1::OrgEvent>> DecideOrg(const OrgCommand& command,
-                                                     const OrgState& state);
+                                                    const OrgState& state);
 OrgState EvolveOrg(OrgState state, const v1::OrgEvent& event);
 
 // Field violations for a scope reference at `field` (kind set; id empty for the company,

@@ -50,8 +50,8 @@ absl::StatusOr<v1::RollupNode> Build(const v1::Target& node, const Index& index,
   // A parent link back to an ancestor would loop forever; event-sourced data written by
   // our deciders cannot form one, but a roll-up must terminate on any input.
   if (!on_path.insert(node.target_id()).second) {
-    return absl::FailedPreconditionError(absl::StrCat("target ", node.target_id(),
-                                                      " is its own ancestor"));
+    return absl::FailedPreconditionError(
+        absl::StrCat("target ", node.target_id(), " is its own ancestor"));
   }
   std::vector<const v1::Target*> children = OrderedChildren(node, index);
   int64_t sum = 0;
@@ -60,9 +60,9 @@ absl::StatusOr<v1::RollupNode> Build(const v1::Target& node, const Index& index,
       const v1::TargetValue& v = child->value();
       if (v.value_case() != node.value().value_case() ||
           (v.has_money() && v.money().currency_code() != node.value().money().currency_code())) {
-        return absl::FailedPreconditionError(absl::StrCat(
-            "target ", child->target_id(), " is not in the same unit as its parent ",
-            node.target_id()));
+        return absl::FailedPreconditionError(absl::StrCat("target ", child->target_id(),
+                                                          " is not in the same unit as its parent ",
+                                                          node.target_id()));
       }
       ASSIGN_OR_RETURN(sum, CheckedAdd(sum, AmountOf(v)));
     }
@@ -128,8 +128,8 @@ absl::StatusOr<v1::GetTargetPaceResponse> Pace(const v1::Target& target, const C
   } else if (total == 0) {
     expected = as_of >= last ? value : 0;
   } else {
-    ASSIGN_OR_RETURN(expected, MultiplyByRate(value, Rate::Ratio(elapsed, total),
-                                              RoundingMode::kFloor));
+    ASSIGN_OR_RETURN(expected,
+                     MultiplyByRate(value, Rate::Ratio(elapsed, total), RoundingMode::kFloor));
   }
   *pace.mutable_expected_to_date() = WithAmount(target.value(), expected);
   return pace;

@@ -35,7 +35,8 @@ std::vector<v1::TargetEvent> One(v1::TargetEvent event) {
 
 absl::Status CheckText(std::string_view text, const std::string& field, FieldViolations& violations,
                        size_t max_length = kMaxTextLength) {
-  if (text.size() > max_length) violations.Add(field, absl::StrCat("must be at most ", max_length, " characters"));
+  if (text.size() > max_length)
+    violations.Add(field, absl::StrCat("must be at most ", max_length, " characters"));
   return absl::OkStatus();
 }
 
@@ -78,8 +79,8 @@ absl::Status ClosedError(const v1::Target& target) {
   return absl::FailedPreconditionError(absl::StrCat("target ", target.target_id(), " is closed"));
 }
 
-absl::StatusOr<std::vector<v1::TargetEvent>> Decide(const DraftTarget& cmd, const TargetState& state,
-                                                     const OrgState& org) {
+absl::StatusOr<std::vector<v1::TargetEvent>> Decide(const DraftTarget& cmd,
+                                                    const TargetState& state, const OrgState& org) {
   const v1::DraftTargetRequest& r = cmd.request;
   const v1::TargetSpec& spec = r.spec();
   FieldViolations violations;
@@ -122,7 +123,8 @@ absl::StatusOr<std::vector<v1::TargetEvent>> Decide(const DraftTarget& cmd, cons
     switch (basis.kind()) {
       case v1::BASIS_KIND_MANUAL:
         if (basis.growth_rate_bp() != 0) {
-          violations.Add("spec.basis.growth_rate_bp", "applies to LAST_PERIOD_ACTUAL_PLUS_GROWTH only");
+          violations.Add("spec.basis.growth_rate_bp",
+                         "applies to LAST_PERIOD_ACTUAL_PLUS_GROWTH only");
         }
         if (!value.has_value()) violations.Add("spec.value", "is required for a manual basis");
         break;
@@ -135,9 +137,8 @@ absl::StatusOr<std::vector<v1::TargetEvent>> Decide(const DraftTarget& cmd, cons
           violations.Add("spec.basis.growth_rate_bp", "must not be below -10000 (-100%)");
           break;
         }
-        absl::StatusOr<int64_t> grown =
-            MultiplyByRate(AmountOf(basis.reference_value()),
-                           Rate::BasisPoints(10'000 + basis.growth_rate_bp()));
+        absl::StatusOr<int64_t> grown = MultiplyByRate(
+            AmountOf(basis.reference_value()), Rate::BasisPoints(10'000 + basis.growth_rate_bp()));
         if (!grown.ok()) {
           violations.Add("spec.basis.growth_rate_bp", "the grown value does not fit");
           break;
@@ -147,16 +148,17 @@ absl::StatusOr<std::vector<v1::TargetEvent>> Decide(const DraftTarget& cmd, cons
           value = computed;
           ValidateValue(*value, spec.metric(), org.currency_code(), "spec.value", violations);
         } else if (!SameValue(*value, computed)) {
-          violations.Add("spec.value",
-                         absl::StrCat("does not match the basis: ", FormatValue(basis.reference_value()),
-                                      " grown by ", basis.growth_rate_bp(), " bp is ",
-                                      FormatValue(computed)));
+          violations.Add(
+              "spec.value",
+              absl::StrCat("does not match the basis: ", FormatValue(basis.reference_value()),
+                           " grown by ", basis.growth_rate_bp(), " bp is ", FormatValue(computed)));
         }
         break;
       }
       default:
-        violations.Add("spec.basis.kind", "must be MANUAL or LAST_PERIOD_ACTUAL_PLUS_GROWTH "
-                                          "(PARENT_ALLOCATION is set by DecomposeTarget)");
+        violations.Add("spec.basis.kind",
+                       "must be MANUAL or LAST_PERIOD_ACTUAL_PLUS_GROWTH "
+                       "(PARENT_ALLOCATION is set by DecomposeTarget)");
     }
   }
   std::string owner = spec.owner_id();
@@ -168,9 +170,8 @@ absl::StatusOr<std::vector<v1::TargetEvent>> Decide(const DraftTarget& cmd, cons
 
   RETURN_IF_ERROR(org.CheckScopeKnown(spec.scope()));
   if (!org.ScopeExistsDuring(spec.scope(), period->first_day(), period->last_day())) {
-    return absl::FailedPreconditionError(absl::StrCat(DescribeScope(spec.scope()),
-                                                      " is not part of the organisation during ",
-                                                      period->Id()));
+    return absl::FailedPreconditionError(absl::StrCat(
+        DescribeScope(spec.scope()), " is not part of the organisation during ", period->Id()));
   }
 
   v1::TargetEvent event;
@@ -199,15 +200,15 @@ absl::StatusOr<std::vector<v1::TargetEvent>> Decide(const DraftTarget& cmd, cons
     return absl::AlreadyExistsError(absl::StrCat("target ", r.target_id(), " already exists"));
   }
   if (!cmd.existing_target_for_key.empty() && cmd.existing_target_for_key != r.target_id()) {
-    return absl::AlreadyExistsError(
-        absl::StrCat("target ", cmd.existing_target_for_key, " already covers ",
-                     DescribeScope(spec.scope()), ", this metric and ", period->Id()));
+    return absl::AlreadyExistsError(absl::StrCat("target ", cmd.existing_target_for_key,
+                                                 " already covers ", DescribeScope(spec.scope()),
+                                                 ", this metric and ", period->Id()));
   }
   return One(std::move(event));
 }
 
 absl::StatusOr<std::vector<v1::TargetEvent>> Decide(const ProposeTarget& cmd,
-                                                     const TargetState& state, const OrgState&) {
+                                                    const TargetState& state, const OrgState&) {
   const v1::ProposeTargetRequest& r = cmd.request;
   FieldViolations violations;
   (void)CheckText(r.comment(), "comment", violations);
@@ -221,8 +222,8 @@ absl::StatusOr<std::vector<v1::TargetEvent>> Decide(const ProposeTarget& cmd,
     case v1::TARGET_STATUS_CLOSED:
       return ClosedError(t);
     default:
-      return absl::FailedPreconditionError(absl::StrCat("target ", t.target_id(), " is already ",
-                                                        StatusName(t.status())));
+      return absl::FailedPreconditionError(
+          absl::StrCat("target ", t.target_id(), " is already ", StatusName(t.status())));
   }
   v1::TargetEvent event;
   v1::TargetProposed* e = event.mutable_proposed();
@@ -234,7 +235,7 @@ absl::StatusOr<std::vector<v1::TargetEvent>> Decide(const ProposeTarget& cmd,
 }
 
 absl::StatusOr<std::vector<v1::TargetEvent>> Decide(const ApproveTarget& cmd,
-                                                     const TargetState& state, const OrgState& org) {
+                                                    const TargetState& state, const OrgState& org) {
   const v1::ApproveTargetRequest& r = cmd.request;
   FieldViolations violations;
   (void)CheckText(r.comment(), "comment", violations);
@@ -258,15 +259,15 @@ absl::StatusOr<std::vector<v1::TargetEvent>> Decide(const ApproveTarget& cmd,
 }
 
 absl::StatusOr<std::vector<v1::TargetEvent>> Decide(const AdjustTarget& cmd,
-                                                     const TargetState& state, const OrgState& org) {
+                                                    const TargetState& state, const OrgState& org) {
   const v1::AdjustTargetRequest& r = cmd.request;
   FieldViolations violations;
   (void)CheckText(r.reason(), "reason", violations);
   if (!r.has_new_value()) violations.Add("new_value", "is required");
   RETURN_IF_ERROR(CheckExisting(r.target_id(), r.expected_version(), state, violations));
   const v1::Target& t = state.target;
-  ValidateValue(r.new_value(), t.key().metric(), t.value().has_money() ? t.value().money().currency_code()
-                                                                       : org.currency_code(),
+  ValidateValue(r.new_value(), t.key().metric(),
+                t.value().has_money() ? t.value().money().currency_code() : org.currency_code(),
                 "new_value", violations);
   if (IsLocked(t.status()) && r.reason().empty()) {
     violations.Add("reason", "is required to adjust an approved target");
@@ -295,8 +296,8 @@ absl::StatusOr<std::vector<v1::TargetEvent>> Decide(const AdjustTarget& cmd,
   return One(std::move(event));
 }
 
-absl::StatusOr<std::vector<v1::TargetEvent>> Decide(const CloseTarget& cmd, const TargetState& state,
-                                                     const OrgState& org) {
+absl::StatusOr<std::vector<v1::TargetEvent>> Decide(const CloseTarget& cmd,
+                                                    const TargetState& state, const OrgState& org) {
   const v1::CloseTargetRequest& r = cmd.request;
   FieldViolations violations;
   if (r.reason().empty()) violations.Add("reason", "is required");
@@ -353,16 +354,15 @@ absl::Status CheckApprovalAuthority(const CommandMeta& meta, const v1::Target& t
                                     const OrgState& org) {
   const absl::CivilDay today = org.Today(meta.now);
   if (org.Manages(meta.actor, target.key().scope(), today)) return absl::OkStatus();
-  return absl::FailedPreconditionError(
-      absl::StrCat(meta.actor.empty() ? std::string("an anonymous caller") : meta.actor,
-                   " does not manage ", DescribeScope(target.key().scope()),
-                   " or a scope above it on ", FormatDate(today),
-                   "; only its managers approve or change its approved target"));
+  return absl::FailedPreconditionError(absl::StrCat(
+      meta.actor.empty() ? std::string("an anonymous caller") : meta.actor, " does not manage ",
+      DescribeScope(target.key().scope()), " or a scope above it on ", FormatDate(today),
+      "; only its managers approve or change its approved target"));
 }
 
 absl::StatusOr<std::vector<v1::TargetEvent>> DecideTarget(const TargetCommand& command,
-                                                           const TargetState& state,
-                                                           const OrgState& org) {
+                                                          const TargetState& state,
+                                                          const OrgState& org) {
   return std::visit([&](const auto& cmd) { return Decide(cmd, state, org); }, command);
 }
 

@@ -27,9 +27,9 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
-#include "services/targets/domain/org.h"
 #include "salesperf/targets/v1/events.pb.h"
 #include "salesperf/targets/v1/targets.pb.h"
+#include "services/targets/domain/org.h"
 
 namespace salesperf::targets {
 
@@ -65,8 +65,8 @@ struct TargetState {
 };
 
 absl::StatusOr<std::vector<v1::TargetEvent>> DecideTarget(const TargetCommand& command,
-                                                           const TargetState& state,
-                                                           const OrgState& org);
+                                                          const TargetState& state,
+                                                          const OrgState& org);
 TargetState EvolveTarget(TargetState state, const v1::TargetEvent& event);
 
 // Shared with the decomposition decider.

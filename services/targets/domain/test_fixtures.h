@@ -142,7 +142,9 @@ inline OrgState FoldOrg(const std::vector<v1::OrgEvent>& events) {
 
 inline absl::CivilDay Day(int y, int m, int d) { return absl::CivilDay(y, m, d); }
 
-inline v1::TargetValue Cny(int64_t minor_units) { return MakeValue(ValueKind::kMoney, minor_units, "CNY"); }
+inline v1::TargetValue Cny(int64_t minor_units) {
+  return MakeValue(ValueKind::kMoney, minor_units, "CNY");
+}
 inline v1::TargetValue Count(int64_t n) { return MakeValue(ValueKind::kCount, n, ""); }
 inline v1::TargetValue RatioBp(int64_t bp) { return MakeValue(ValueKind::kRatio, bp, ""); }
 
@@ -184,8 +186,9 @@ inline v1::Change ChangeBy(std::string actor, std::string reason = "", absl::Tim
 }
 
 // The TargetDrafted that Draft(id, RevenueSpec(scope, minor_units)) produces.
-inline v1::TargetEvent RevenueDrafted(std::string id, common::v1::ScopeRef scope, int64_t minor_units,
-                                      std::string owner, std::string actor = "admin") {
+inline v1::TargetEvent RevenueDrafted(std::string id, common::v1::ScopeRef scope,
+                                      int64_t minor_units, std::string owner,
+                                      std::string actor = "admin") {
   v1::TargetEvent event;
   v1::TargetDrafted* e = event.mutable_drafted();
   e->set_target_id(id);
