@@ -103,9 +103,7 @@ TEST_F(KafkaPublisherTest, DeliversKeysValuesAndHeadersInOrderPerKey) {
 TEST_F(KafkaPublisherTest, FullLocalQueuePushesBack) {
   KafkaPublisherOptions options = Options();
   options.queue_buffering_max_messages = 10;
-  options.linger_ms = 2'000;  // nothing leaves before the queue fills
-  absl::Time t0 = absl::Now();
-  {
+  options.linger_ms = 500;  // nothing leaves before the queue fills
   std::unique_ptr<KafkaPublisher> publisher = NewPublisher(options);
   ASSERT_NE(publisher, nullptr);
   for (int i = 0; i < 10; ++i) {
@@ -115,14 +113,8 @@ TEST_F(KafkaPublisherTest, FullLocalQueuePushesBack) {
   EXPECT_THAT(publisher->Publish(Record{kTopic, "k", "v", {}, 10}),
               StatusIs(absl::StatusCode::kResourceExhausted));
   EXPECT_EQ(publisher->InFlight(), 10u);
-  fprintf(stderr, "T published %s\n", absl::FormatDuration(absl::Now()-t0).c_str());
   ASSERT_THAT(publisher->Flush(absl::Seconds(30)), IsOk());
-  fprintf(stderr, "T flushed %s\n", absl::FormatDuration(absl::Now()-t0).c_str());
   EXPECT_EQ(reports_.size(), 10u);
-  }
-  fprintf(stderr, "T destroyed %s\n", absl::FormatDuration(absl::Now()-t0).c_str());
-  kafka_.reset();
-  fprintf(stderr, "T kafka gone %s\n", absl::FormatDuration(absl::Now()-t0).c_str());
 }
 
 TEST_F(KafkaPublisherTest, RejectsBadPropertiesWithoutQuotingValues) {
@@ -145,7 +137,7 @@ TEST_F(KafkaPublisherTest, RejectsBadPropertiesWithoutQuotingValues) {
 
 TEST_F(KafkaPublisherTest, RebuildsTheProducerAfterAFatalError) {
   KafkaPublisherOptions options = Options();
-  options.linger_ms = 2'000;  // keep the first records queued when the error strikes
+  options.linger_ms = 500;  // keep the first records queued when the error strikes
   std::unique_ptr<KafkaPublisher> publisher = NewPublisher(options);
   ASSERT_NE(publisher, nullptr);
   for (uint64_t tag = 1; tag <= 5; ++tag) {

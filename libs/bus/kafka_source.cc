@@ -214,7 +214,7 @@ std::vector<projection::PartitionHead> KafkaSource::Heads() const {
     if (consumer_->get_watermark_offsets(EventsTopic(id.source), id.partition, &low, &high) ==
             RdKafka::ERR_NO_ERROR &&
         high >= 0) {
-      heads.push_back({id, high});
+      heads.push_back({.partition = id, .end_position = high, .begin_position = low});
     }
   }
   return heads;

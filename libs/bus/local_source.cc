@@ -102,8 +102,9 @@ absl::StatusOr<std::vector<projection::SourcedEvent>> LocalSource::Poll(size_t m
 std::vector<projection::PartitionHead> LocalSource::Heads() const {
   std::vector<projection::PartitionHead> heads;
   for (const Cursor& cursor : cursors_) {
-    heads.push_back({{cursor.store->source(), 0},
-                     static_cast<int64_t>(cursor.store->HeadSequence()) + 1});
+    heads.push_back({.partition = {cursor.store->source(), 0},
+                     .end_position = static_cast<int64_t>(cursor.store->HeadSequence()) + 1,
+                     .begin_position = 1});
   }
   return heads;
 }

@@ -105,7 +105,8 @@ TEST(LocalSource, HeadsAreOnePastTheLastSequence) {
   ASSERT_EQ(heads.size(), 2u);
   EXPECT_EQ(heads[0].partition.source, "targets");
   EXPECT_EQ(heads[0].end_position, 4);
-  EXPECT_EQ(heads[1].end_position, 1);
+  EXPECT_EQ(heads[0].begin_position, 1);
+  EXPECT_EQ(heads[1].end_position, 1);  // empty: end == begin
 }
 
 }  // namespace

@@ -250,6 +250,8 @@ PublisherFactory KafkaFactory(const std::string& bootstrap, KafkaPublisher** out
   return [bootstrap, out](DeliveryCallback callback) -> absl::StatusOr<PublisherPtr> {
     KafkaPublisherOptions options;
     options.bootstrap_servers = bootstrap;
+    // Reconnect soon after an outage ends (librdkafka backs off up to 10 s by default).
+    options.properties = {{"reconnect.backoff.max.ms", "500"}};
     absl::StatusOr<std::unique_ptr<KafkaPublisher>> publisher =
         KafkaPublisher::Create(options, std::move(callback));
     if (!publisher.ok()) return publisher.status();

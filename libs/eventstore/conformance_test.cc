@@ -20,16 +20,8 @@
 namespace salesperf::eventstore {
 namespace {
 
-// absl::StatusOr<T> that is OK and whose value matches `matcher`.
-MATCHER_P(IsOkAndHolds, matcher, "is OK and holds a matching value") {
-  if (!arg.ok()) {
-    *result_listener << "status is " << arg.status();
-    return false;
-  }
-  return ::testing::ExplainMatchResult(matcher, *arg, result_listener);
-}
-
 using ::salesperf::testing::IsOk;
+using ::salesperf::testing::IsOkAndHolds;
 using ::salesperf::testing::StatusIs;
 using ::testing::ElementsAre;
 using ::testing::IsEmpty;

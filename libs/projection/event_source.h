@@ -51,7 +51,8 @@ using PositionLookup = std::function<std::optional<int64_t>(const PartitionId&)>
 // The end of a partition as the source last saw it, for lag.
 struct PartitionHead {
   PartitionId partition;
-  int64_t end_position = 0;  // one past the last record
+  int64_t end_position = 0;    // one past the last record
+  int64_t begin_position = 0;  // the first record's position (Kafka: 0; local: sequence 1)
 };
 
 class EventSource {
@@ -64,6 +65,7 @@ class EventSource {
   virtual absl::Status Start(PositionLookup lookup) = 0;
 
   // Up to `max_events` records, waiting at most `timeout` for the first. Empty on timeout.
+  // Must honour `timeout`: the runner's Stop() waits at most one poll.
   // Records of one partition come in position order. Called from the runner's thread only.
   virtual absl::StatusOr<std::vector<SourcedEvent>> Poll(size_t max_events,
                                                          absl::Duration timeout) = 0;

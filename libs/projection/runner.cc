@@ -433,7 +433,7 @@ void ProjectionRunner::Refresh() {
     for (const PartitionHead& head : start_heads_) {
       auto it = checkpoints_.find(head.partition);
       const bool reached = it != checkpoints_.end() ? it->second.next_position >= head.end_position
-                                                    : drained_ || head.end_position <= 0;
+                                                    : drained_ || head.end_position <= head.begin_position;
       if (!reached) {
         caught_up = false;
         break;
@@ -450,10 +450,8 @@ void ProjectionRunner::Refresh() {
     if (it != checkpoints_.end()) {
       behind = std::max<int64_t>(0, head.end_position - it->second.next_position);
     } else if (!last_poll_empty_) {
-      // Where the partition begins is unknown (Kafka offsets start at 0, a local
-      // source's sequences at 1): count from 0 until it has a checkpoint, and as 0 once
-      // the source had nothing to deliver.
-      behind = std::max<int64_t>(0, head.end_position);
+      // No checkpoint yet: everything from the partition's first position is ahead.
+      behind = std::max<int64_t>(0, head.end_position - head.begin_position);
     }
     total += behind;
     if (behind > 0 && it != checkpoints_.end() &&
