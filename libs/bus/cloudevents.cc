@@ -34,8 +34,7 @@ std::vector<Header> CloudEventsHeaders(const common::v1::EventEnvelope& envelope
   return headers;
 }
 
-Record EnvelopeRecord(const common::v1::EventEnvelope& envelope, std::string topic,
-                      uint64_t tag) {
+Record EnvelopeRecord(const common::v1::EventEnvelope& envelope, std::string topic, uint64_t tag) {
   Record record;
   record.topic = std::move(topic);
   record.key = envelope.stream_id();

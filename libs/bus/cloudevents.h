@@ -51,8 +51,7 @@ std::vector<Header> CloudEventsHeaders(const common::v1::EventEnvelope& envelope
 
 // The record for `envelope` on `topic`: key = stream_id, value = the serialized envelope,
 // CloudEvents headers, and `tag`.
-Record EnvelopeRecord(const common::v1::EventEnvelope& envelope, std::string topic,
-                      uint64_t tag);
+Record EnvelopeRecord(const common::v1::EventEnvelope& envelope, std::string topic, uint64_t tag);
 
 }  // namespace salesperf::bus
 

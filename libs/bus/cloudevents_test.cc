@@ -24,14 +24,14 @@ common::v1::EventEnvelope SampleEnvelope() {
 
 TEST(CloudEventsTest, BinaryModeHeaders) {
   common::v1::EventEnvelope e = SampleEnvelope();
-  EXPECT_THAT(CloudEventsHeaders(e),
-              ElementsAre(Header{"ce_specversion", "1.0"},
-                          Header{"ce_id", "4f1c2a7e-0000-4000-8000-000000000001"},
-                          Header{"ce_source", "/salesperf/activity"},
-                          Header{"ce_type", "salesperf.activity.v1.CallLogged"},
-                          Header{"ce_time", "2026-11-18T11:06:40.25Z"},
-                          Header{"ce_subject", "deal-7f3a"},
-                          Header{"content-type", "application/protobuf"}));
+  EXPECT_THAT(
+      CloudEventsHeaders(e),
+      ElementsAre(Header{"ce_specversion", "1.0"},
+                  Header{"ce_id", "4f1c2a7e-0000-4000-8000-000000000001"},
+                  Header{"ce_source", "/salesperf/activity"},
+                  Header{"ce_type", "salesperf.activity.v1.CallLogged"},
+                  Header{"ce_time", "2026-11-18T11:06:40.25Z"}, Header{"ce_subject", "deal-7f3a"},
+                  Header{"content-type", "application/protobuf"}));
 }
 
 TEST(CloudEventsTest, TraceparentOnlyWhenSet) {

@@ -15,8 +15,8 @@ namespace salesperf::bus {
 namespace {
 
 absl::Status IoError(std::string_view what, const std::string& path) {
-  return absl::UnavailableError(absl::StrCat(absl::string_view(what.data(), what.size()), " ",
-                                             path, ": ", std::strerror(errno)));
+  return absl::UnavailableError(absl::StrCat(absl::string_view(what.data(), what.size()), " ", path,
+                                             ": ", std::strerror(errno)));
 }
 
 }  // namespace

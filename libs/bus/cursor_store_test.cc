@@ -35,8 +35,7 @@ TEST(FileCursorStoreTest, SaveThenLoadAcrossInstances) {
 TEST(FileCursorStoreTest, CorruptFileIsDataLoss) {
   TempDir dir;
   std::ofstream(dir.Sub("cursor")) << "12x";
-  EXPECT_THAT(FileCursorStore(dir.Sub("cursor")).Load(),
-              StatusIs(absl::StatusCode::kDataLoss));
+  EXPECT_THAT(FileCursorStore(dir.Sub("cursor")).Load(), StatusIs(absl::StatusCode::kDataLoss));
 }
 
 TEST(FileCursorStoreTest, MissingDirectoryIsUnavailable) {

@@ -49,6 +49,26 @@ void OnLog(const rd_kafka_t* rk, int level, const char* facility, const char* me
 
 }  // namespace
 
+std::vector<std::pair<std::string, std::string>> LibrdkafkaSettings(
+    const KafkaPublisherOptions& options) {
+  std::vector<std::pair<std::string, std::string>> settings = {
+      {"bootstrap.servers", options.bootstrap_servers},
+      {"client.id", options.client_id},
+      {"acks", options.acks},
+      {"enable.idempotence", options.enable_idempotence ? "true" : "false"},
+      {"compression.codec", options.compression},
+      {"linger.ms", absl::StrCat(options.linger_ms)},
+      {"batch.size", absl::StrCat(options.batch_size_bytes)},
+      {"batch.num.messages", absl::StrCat(options.batch_num_messages)},
+      {"queue.buffering.max.messages", absl::StrCat(options.queue_buffering_max_messages)},
+      {"queue.buffering.max.kbytes", absl::StrCat(options.queue_buffering_max_kbytes)},
+      {"message.timeout.ms", absl::StrCat(options.message_timeout_ms)},
+      {"log.connection.close", "false"},
+  };
+  settings.insert(settings.end(), options.properties.begin(), options.properties.end());
+  return settings;
+}
+
 KafkaPublisher::KafkaPublisher(KafkaPublisherOptions options, DeliveryCallback on_delivery)
     : options_(std::move(options)), on_delivery_(std::move(on_delivery)) {}
 
@@ -67,22 +87,7 @@ absl::StatusOr<std::unique_ptr<KafkaPublisher>> KafkaPublisher::Create(
 }
 
 absl::StatusOr<rd_kafka_t*> KafkaPublisher::NewProducer() {
-  std::vector<std::pair<std::string, std::string>> settings = {
-      {"bootstrap.servers", options_.bootstrap_servers},
-      {"client.id", options_.client_id},
-      {"acks", options_.acks},
-      {"enable.idempotence", options_.enable_idempotence ? "true" : "false"},
-      {"compression.codec", options_.compression},
-      {"linger.ms", absl::StrCat(options_.linger_ms)},
-      {"batch.size", absl::StrCat(options_.batch_size_bytes)},
-      {"batch.num.messages", absl::StrCat(options_.batch_num_messages)},
-      {"queue.buffering.max.messages", absl::StrCat(options_.queue_buffering_max_messages)},
-      {"queue.buffering.max.kbytes", absl::StrCat(options_.queue_buffering_max_kbytes)},
-      {"message.timeout.ms", absl::StrCat(options_.message_timeout_ms)},
-      {"log.connection.close", "false"},
-  };
-  settings.insert(settings.end(), options_.properties.begin(), options_.properties.end());
-
+  std::vector<std::pair<std::string, std::string>> settings = LibrdkafkaSettings(options_);
   rd_kafka_conf_t* conf = rd_kafka_conf_new();
   char errstr[512];
   for (const auto& [name, value] : settings) {
@@ -99,8 +104,9 @@ absl::StatusOr<rd_kafka_t*> KafkaPublisher::NewProducer() {
   }
   rd_kafka_conf_set_opaque(conf, this);
   rd_kafka_conf_set_dr_msg_cb(conf, &KafkaPublisher::OnDeliveryReport);
-  rd_kafka_conf_set_error_cb(conf, [](rd_kafka_t* rk, int err, const char* reason,
-                                      void* opaque) { OnError(rk, err, reason, opaque); });
+  rd_kafka_conf_set_error_cb(conf, [](rd_kafka_t* rk, int err, const char* reason, void* opaque) {
+    OnError(rk, err, reason, opaque);
+  });
   rd_kafka_conf_set_log_cb(conf, &OnLog);
   rd_kafka_t* rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, errstr, sizeof(errstr));
   if (rk == nullptr) {
@@ -151,8 +157,8 @@ absl::Status KafkaPublisher::Publish(Record record) {
   }
   rd_kafka_headers_t* headers = rd_kafka_headers_new(record.headers.size());
   for (const Header& h : record.headers) {
-    rd_kafka_header_add(headers, h.key.data(), static_cast<ssize_t>(h.key.size()),
-                        h.value.data(), static_cast<ssize_t>(h.value.size()));
+    rd_kafka_header_add(headers, h.key.data(), static_cast<ssize_t>(h.key.size()), h.value.data(),
+                        static_cast<ssize_t>(h.value.size()));
   }
   in_flight_.fetch_add(1, std::memory_order_acq_rel);
   rd_kafka_resp_err_t err = rd_kafka_producev(
@@ -221,9 +227,8 @@ void KafkaPublisher::Rebuild() {
     absl::MutexLock lock(&handle_mu_);
     if (!fatal_.load(std::memory_order_acquire)) return;  // another thread rebuilt it
     char reason[512] = "";
-    rd_kafka_resp_err_t err =
-        rk_ != nullptr ? rd_kafka_fatal_error(rk_, reason, sizeof(reason))
-                       : RD_KAFKA_RESP_ERR__FATAL;
+    rd_kafka_resp_err_t err = rk_ != nullptr ? rd_kafka_fatal_error(rk_, reason, sizeof(reason))
+                                             : RD_KAFKA_RESP_ERR__FATAL;
     LogError("kafka producer failed fatally; rebuilding it",
              {{"error", rd_kafka_err2name(err)}, {"reason", reason}});
     // A failed producer never delivers again: purge, and report every record as failed.
@@ -288,9 +293,9 @@ void KafkaPublisher::OnError(rd_kafka_t* rk, int err, const char* reason, void* 
   }
   // Transient: librdkafka retries by itself. A refused connection is expected while a
   // broker restarts; losing every broker is worth a warning.
-  Log(err == RD_KAFKA_RESP_ERR__TRANSPORT ? LogLevel::kDebug : LogLevel::kWarn,"kafka producer error",
-          {{"error", rd_kafka_err2name(static_cast<rd_kafka_resp_err_t>(err))},
-           {"reason", reason}});
+  Log(err == RD_KAFKA_RESP_ERR__TRANSPORT ? LogLevel::kDebug : LogLevel::kWarn,
+      "kafka producer error",
+      {{"error", rd_kafka_err2name(static_cast<rd_kafka_resp_err_t>(err))}, {"reason", reason}});
 }
 
 }  // namespace salesperf::bus

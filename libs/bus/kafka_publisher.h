@@ -84,6 +84,11 @@ struct KafkaPublisherOptions {
   std::vector<std::pair<std::string, std::string>> properties;
 };
 
+// The librdkafka configuration `options` stands for, in the order it is applied
+// (`properties` last). For baselines that must use the same producer configuration.
+std::vector<std::pair<std::string, std::string>> LibrdkafkaSettings(
+    const KafkaPublisherOptions& options);
+
 class KafkaPublisher final : public Publisher {
  public:
   // Builds the producer. INVALID_ARGUMENT for a missing bootstrap_servers, an unknown

@@ -79,17 +79,17 @@ TEST_F(KafkaPublisherTest, DeliversKeysValuesAndHeadersInOrderPerKey) {
   EXPECT_EQ(*tags.begin(), 1000u);
   EXPECT_EQ(*tags.rbegin(), 1000u + kRecords - 1);
 
-  ASSERT_OK_AND_ASSIGN(std::vector<ConsumedRecord> records,
-                       ReadTopic(kafka_->bootstrap(), kTopic, kPartitions, kRecords,
-                                 absl::Seconds(30)));
+  ASSERT_OK_AND_ASSIGN(
+      std::vector<ConsumedRecord> records,
+      ReadTopic(kafka_->bootstrap(), kTopic, kPartitions, kRecords, absl::Seconds(30)));
   ASSERT_EQ(records.size(), static_cast<size_t>(kRecords));
   std::map<std::string, int> last_per_key;
   std::map<std::string, int32_t> partition_of_key;
   for (const ConsumedRecord& r : records) {
     int i = std::stoi(r.value);
     EXPECT_EQ(r.key, absl::StrCat("stream-", i % 7));
-    EXPECT_THAT(r.headers, ElementsAre(Header{"ce_id", absl::StrCat("id-", i)},
-                                       Header{"empty", ""}));
+    EXPECT_THAT(r.headers,
+                ElementsAre(Header{"ce_id", absl::StrCat("id-", i)}, Header{"empty", ""}));
     auto [it, first] = last_per_key.emplace(r.key, i);
     if (!first) {
       EXPECT_GT(i, it->second) << "key " << r.key << " out of order";
@@ -107,8 +107,7 @@ TEST_F(KafkaPublisherTest, FullLocalQueuePushesBack) {
   std::unique_ptr<KafkaPublisher> publisher = NewPublisher(options);
   ASSERT_NE(publisher, nullptr);
   for (int i = 0; i < 10; ++i) {
-    ASSERT_THAT(publisher->Publish(Record{kTopic, "k", "v", {}, static_cast<uint64_t>(i)}),
-                IsOk());
+    ASSERT_THAT(publisher->Publish(Record{kTopic, "k", "v", {}, static_cast<uint64_t>(i)}), IsOk());
   }
   EXPECT_THAT(publisher->Publish(Record{kTopic, "k", "v", {}, 10}),
               StatusIs(absl::StatusCode::kResourceExhausted));
@@ -122,8 +121,9 @@ TEST_F(KafkaPublisherTest, RejectsBadPropertiesWithoutQuotingValues) {
   options.properties = {{"security.protocol", "hunter2-not-a-protocol"}};
   absl::StatusOr<std::unique_ptr<KafkaPublisher>> publisher =
       KafkaPublisher::Create(options, nullptr);
-  EXPECT_THAT(publisher, StatusIs(absl::StatusCode::kInvalidArgument,
-                                  AllOf(HasSubstr("security.protocol"), Not(HasSubstr("hunter2")))));
+  EXPECT_THAT(publisher,
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       AllOf(HasSubstr("security.protocol"), Not(HasSubstr("hunter2")))));
 
   options.properties = {{"no.such.property", "x"}};
   EXPECT_THAT(KafkaPublisher::Create(options, nullptr),

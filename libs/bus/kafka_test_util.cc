@@ -17,9 +17,8 @@ std::string ConsumedRecord::HeaderValue(const std::string& name) const {
 }
 
 absl::StatusOr<std::vector<ConsumedRecord>> ReadTopic(const std::string& bootstrap,
-                                                      const std::string& topic,
-                                                      int partitions, size_t count,
-                                                      absl::Duration timeout) {
+                                                      const std::string& topic, int partitions,
+                                                      size_t count, absl::Duration timeout) {
   char errstr[512];
   rd_kafka_conf_t* conf = rd_kafka_conf_new();
   for (auto [k, v] : {std::pair<const char*, std::string>{"bootstrap.servers", bootstrap},
@@ -78,11 +77,10 @@ absl::StatusOr<std::vector<ConsumedRecord>> ReadTopic(const std::string& bootstr
   }
   rd_kafka_consumer_close(rk);
   rd_kafka_destroy(rk);
-  std::stable_sort(records.begin(), records.end(),
-                   [](const ConsumedRecord& a, const ConsumedRecord& b) {
-                     return a.partition != b.partition ? a.partition < b.partition
-                                                       : a.offset < b.offset;
-                   });
+  std::stable_sort(
+      records.begin(), records.end(), [](const ConsumedRecord& a, const ConsumedRecord& b) {
+        return a.partition != b.partition ? a.partition < b.partition : a.offset < b.offset;
+      });
   if (records.size() < count) {
     return absl::DeadlineExceededError(
         absl::StrCat("read ", records.size(), " of ", count, " records from ", topic));

@@ -27,9 +27,8 @@ struct ConsumedRecord {
 // arrived (then one more short poll, so that extra records show up) or `timeout` passed.
 // Records of one partition are in offset order; partitions are concatenated.
 absl::StatusOr<std::vector<ConsumedRecord>> ReadTopic(const std::string& bootstrap,
-                                                      const std::string& topic,
-                                                      int partitions, size_t count,
-                                                      absl::Duration timeout);
+                                                      const std::string& topic, int partitions,
+                                                      size_t count, absl::Duration timeout);
 
 }  // namespace salesperf::bus::testing
 

@@ -34,8 +34,9 @@ OutboxRelay::OutboxRelay(eventstore::EventStore* store, PublisherFactory publish
                          .Add(labels);
     published_counter_ = &prometheus::BuildCounter()
                               .Name("salesperf_outbox_published_total")
-                              .Help("Records delivered to Kafka by the outbox relay, "
-                                    "re-publications included")
+                              .Help(
+                                  "Records delivered to Kafka by the outbox relay, "
+                                  "re-publications included")
                               .Register(*options_.registry)
                               .Add(labels);
     errors_counter_ = &prometheus::BuildCounter()
@@ -139,7 +140,8 @@ void OutboxRelay::Run() {
   // Deliver what is in flight, then record how far we got.
   if (absl::Status s = publisher_->Flush(options_.stop_flush_timeout); !s.ok()) {
     LogWarn("outbox relay stopped with records in flight; they will be published again",
-            {{"source", store_->source()}, {"in_flight", static_cast<uint64_t>(publisher_->InFlight())}});
+            {{"source", store_->source()},
+             {"in_flight", static_cast<uint64_t>(publisher_->InFlight())}});
   }
   AdvanceCursor();
   save_status_ = SaveCursor();

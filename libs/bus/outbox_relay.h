@@ -155,12 +155,12 @@ class OutboxRelay {
   bool stopped_ = false;
 
   // Relay thread only (the delivery callback runs on it, inside Poll()).
-  uint64_t cursor_local_ = 0;   // the relay thread's copy of cursor_
-  uint64_t next_ = 1;           // next sequence to publish
-  std::deque<bool> window_;     // delivered?, for sequences cursor+1 .. next_-1
+  uint64_t cursor_local_ = 0;                      // the relay thread's copy of cursor_
+  uint64_t next_ = 1;                              // next sequence to publish
+  std::deque<bool> window_;                        // delivered?, for sequences cursor+1 .. next_-1
   std::vector<eventstore::EventEnvelope> buffer_;  // read, not yet published
   size_t buffer_pos_ = 0;
-  bool failed_ = false;         // a failure was seen: drain, then rewind
+  bool failed_ = false;  // a failure was seen: drain, then rewind
   uint64_t saved_cursor_ = 0;
   absl::Time last_save_ = absl::InfinitePast();
   absl::Status save_status_;

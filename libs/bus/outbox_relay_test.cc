@@ -330,9 +330,9 @@ TEST(OutboxRelayKafkaTest, Relays10kEventsAndResumesFromThePersistedCursor) {
     ASSERT_TRUE(relay.WaitForCursor(11'000, kWait));
     ASSERT_THAT(relay.Stop(), IsOk());
   }
-  ASSERT_OK_AND_ASSIGN(std::vector<ConsumedRecord> records,
-                       ReadTopic(kafka->bootstrap(), "salesperf.activity.events.v1", 6, 11'000,
-                                 kWait));
+  ASSERT_OK_AND_ASSIGN(
+      std::vector<ConsumedRecord> records,
+      ReadTopic(kafka->bootstrap(), "salesperf.activity.events.v1", 6, 11'000, kWait));
   std::map<int32_t, std::vector<uint64_t>> by_partition = CheckRecords(records, *store);
   // No failure, no restart below the cursor: every event exactly once, in order within
   // its partition.
@@ -378,9 +378,9 @@ TEST(OutboxRelayKafkaTest, RidesOutABrokerOutageWithoutBlockingAppends) {
   EXPECT_EQ(MetricValue(registry, "salesperf_outbox_pending_events"), 0);
   EXPECT_GE(MetricValue(registry, "salesperf_outbox_published_total"), 3'000);
 
-  ASSERT_OK_AND_ASSIGN(std::vector<ConsumedRecord> records,
-                       ReadTopic(kafka->bootstrap(), "salesperf.activity.events.v1", 6, 3'000,
-                                 kWait));
+  ASSERT_OK_AND_ASSIGN(
+      std::vector<ConsumedRecord> records,
+      ReadTopic(kafka->bootstrap(), "salesperf.activity.events.v1", 6, 3'000, kWait));
   std::map<int32_t, std::vector<uint64_t>> by_partition = CheckRecords(records, *store);
   // Nothing lost for a consumer that skips what it has seen; in order per key.
   EXPECT_EQ(AppliedByHighWaterMark(by_partition), AllSequences(3'000));
@@ -393,8 +393,7 @@ TEST(OutboxRelayKafkaTest, RebuildsTheProducerAfterAFatalError) {
   KafkaPublisher* publisher = nullptr;
   OutboxRelayOptions options;
   options.retry_backoff = absl::Milliseconds(10);
-  OutboxRelay relay(store.get(), KafkaFactory(kafka->bootstrap(), &publisher), &cursors,
-                    options);
+  OutboxRelay relay(store.get(), KafkaFactory(kafka->bootstrap(), &publisher), &cursors, options);
   ASSERT_THAT(relay.Start(), IsOk());
   AppendEvents(*store, 500);
   ASSERT_TRUE(relay.WaitForCursor(500, kWait));
@@ -404,9 +403,9 @@ TEST(OutboxRelayKafkaTest, RebuildsTheProducerAfterAFatalError) {
   EXPECT_EQ(publisher->rebuilds(), 1u);
   ASSERT_THAT(relay.Stop(), IsOk());
 
-  ASSERT_OK_AND_ASSIGN(std::vector<ConsumedRecord> records,
-                       ReadTopic(kafka->bootstrap(), "salesperf.activity.events.v1", 6, 1'000,
-                                 kWait));
+  ASSERT_OK_AND_ASSIGN(
+      std::vector<ConsumedRecord> records,
+      ReadTopic(kafka->bootstrap(), "salesperf.activity.events.v1", 6, 1'000, kWait));
   EXPECT_EQ(AppliedByHighWaterMark(CheckRecords(records, *store)), AllSequences(1'000));
 }
 

@@ -1,6 +1,7 @@
-// The parts of Append that both EventStore implementations share, so that their
-// semantics cannot drift apart: validation, the default request fingerprint, the
-// idempotency and expected-version decision, and stamping the store's envelope fields.
+// The parts of Append/AppendMulti that both EventStore implementations share, so that
+// their semantics cannot drift apart: validation, the default request fingerprint, the
+// idempotency and expected-version decision, stamping the store's envelope fields, and
+// the request record. Both stores run every Append as a one-stream MultiAppendRequest.
 // Internal to libs/eventstore.
 #ifndef SALESPERF_LIBS_EVENTSTORE_APPEND_LOGIC_H_
 #define SALESPERF_LIBS_EVENTSTORE_APPEND_LOGIC_H_
@@ -9,6 +10,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "absl/random/bit_gen_ref.h"
 #include "absl/status/status.h"
@@ -31,23 +33,39 @@ uint64_t Fnv1a64(std::string_view data, uint64_t state = 0xcbf29ce484222325ULL);
 // of FNV-1a over the stream id and each event's payload type_url and value, each
 // preceded by its length so that different splits of the same bytes differ.
 std::string DefaultFingerprint(const AppendRequest& request);
+// The same for several streams. One stream: exactly DefaultFingerprint of the equivalent
+// AppendRequest. More: per stream its id, its event count (BE64) and its payloads, so that
+// moving an event from one stream to the next changes the fingerprint.
+std::string DefaultFingerprint(const MultiAppendRequest& request);
 
 // Checks the request's shape (INVALID_ARGUMENT with field violations) and fills in
 // request_fingerprint when it is empty. Touches no store state.
 absl::Status PrepareRequest(AppendRequest* request);
+absl::Status PrepareRequest(MultiAppendRequest* request);
+
+// The one-stream MultiAppendRequest equivalent to `request` (moved from), and the
+// AppendResult of its result.
+MultiAppendRequest ToMulti(AppendRequest request);
+AppendResult ToSingle(const MultiAppendResult& result);
 
 // Decides `request` against the store's state: `prior` is the record of its request_id
-// (if any), `current_version` the stream's version. Returns the first result (with
-// deduplicated = true) for a retry, ALREADY_EXISTS for a reused request_id, ABORTED for a
-// version mismatch, or nullopt when the request should be applied.
-absl::StatusOr<std::optional<AppendResult>> Decide(const AppendRequest& request,
-                                                   const std::optional<RequestRecord>& prior,
-                                                   uint64_t current_version);
+// (if any), `current_versions[i]` the version of streams[i]. Returns the first result
+// (with deduplicated = true) for a retry, ALREADY_EXISTS for a reused request_id (other
+// fingerprint or other streams), ABORTED for the first stream whose expected version does
+// not hold, or nullopt when the request should be applied.
+absl::StatusOr<std::optional<MultiAppendResult>> Decide(
+    const MultiAppendRequest& request, const std::optional<RequestRecord>& prior,
+    const std::vector<uint64_t>& current_versions);
 
-// Fills the fields the store owns into every event of `request`: event i gets sequence
-// first_sequence + i and stream version first_version + i.
-void StampEvents(AppendRequest* request, const std::string& source, uint64_t first_sequence,
-                 uint64_t first_version, absl::Time recorded_at, absl::BitGenRef gen);
+// Assigns sequences from `next_sequence` on (streams[0]'s events first) and fills the
+// fields the store owns into every event. Returns the result of applying the request.
+MultiAppendResult StampEvents(MultiAppendRequest* request,
+                              const std::vector<uint64_t>& current_versions, uint64_t next_sequence,
+                              const std::string& source, absl::Time recorded_at,
+                              absl::BitGenRef gen);
+
+// The record the store keeps for an applied request with a request_id.
+RequestRecord MakeRecord(const MultiAppendRequest& request, const MultiAppendResult& result);
 
 }  // namespace salesperf::eventstore::internal
 

@@ -1,6 +1,8 @@
 // The EventStore contract (event_store.h), run against both implementations.
 #include <atomic>
+#include <map>
 #include <memory>
+#include <random>
 #include <set>
 #include <string>
 #include <thread>
@@ -79,6 +81,18 @@ AppendRequest Request(const std::string& stream_id, ExpectedVersion expected,
   r.stream_id = stream_id;
   r.expected_version = expected;
   r.events = std::move(events);
+  r.request_id = request_id;
+  return r;
+}
+
+StreamAppend Part(const std::string& stream_id, ExpectedVersion expected,
+                  std::vector<EventEnvelope> events) {
+  return StreamAppend{stream_id, expected, std::move(events)};
+}
+
+MultiAppendRequest Multi(std::vector<StreamAppend> streams, const std::string& request_id = "") {
+  MultiAppendRequest r;
+  r.streams = std::move(streams);
   r.request_id = request_id;
   return r;
 }
@@ -480,6 +494,250 @@ TYPED_TEST(ConformanceTest, ConcurrentAppendsAreGapFreeAndReadersNeverSeeAGap) {
     event_ids.insert(log[i].event_id());
   }
   EXPECT_EQ(event_ids.size(), kTotal);
+}
+
+TYPED_TEST(ConformanceTest, AppendMultiWritesEveryStreamWithConsecutiveSequences) {
+  EventStore& store = this->store();
+  this->AppendOne("a", "a1");
+  ASSERT_OK_AND_ASSIGN(
+      MultiAppendResult result,
+      store.AppendMulti(
+          Multi({Part("a", ExpectedVersion::Exactly(1), {Event("E", "a2"), Event("E", "a3")}),
+                 Part("b", ExpectedVersion::NoStream(), {Event("E", "b1")})},
+                "req-multi")));
+  EXPECT_EQ(result, (MultiAppendResult{2, 4, {3, 1}, false}));
+  EXPECT_EQ(store.HeadSequence(), 4u);
+  EXPECT_THAT(store.StreamVersion("a"), IsOkAndHolds(3u));
+  EXPECT_THAT(store.StreamVersion("b"), IsOkAndHolds(1u));
+
+  ASSERT_OK_AND_ASSIGN(auto log, store.ReadLog(2, 10));
+  ASSERT_EQ(log.size(), 3u);
+  const std::vector<std::pair<std::string, uint64_t>> placed = {{"a", 2}, {"a", 3}, {"b", 1}};
+  const std::vector<std::string> values = {"a2", "a3", "b1"};
+  for (size_t i = 0; i < log.size(); ++i) {
+    EXPECT_EQ(log[i].sequence(), i + 2);
+    EXPECT_EQ(log[i].stream_id(), placed[i].first);
+    EXPECT_EQ(log[i].stream_version(), placed[i].second);
+    EXPECT_EQ(log[i].payload().value(), values[i]);
+    EXPECT_EQ(log[i].request_id(), "req-multi");
+    EXPECT_EQ(log[i].source(), kSource);
+  }
+  ASSERT_OK_AND_ASSIGN(auto b, store.ReadStream("b", 1, 10));
+  EXPECT_THAT(this->Sequences(b), ElementsAre(4));
+
+  ASSERT_OK_AND_ASSIGN(std::optional<RequestRecord> record, store.LookupRequest("req-multi"));
+  ASSERT_TRUE(record.has_value());
+  EXPECT_EQ(record->stream_id, "");
+  EXPECT_EQ(record->result.first_sequence, 2u);
+  EXPECT_EQ(record->result.last_sequence, 4u);
+  EXPECT_EQ(record->streams, (std::vector<std::pair<std::string, uint64_t>>{{"a", 3}, {"b", 1}}));
+}
+
+TYPED_TEST(ConformanceTest, AppendMultiConflictOnALaterStreamWritesNothing) {
+  EventStore& store = this->store();
+  this->AppendOne("a", "a1");
+  this->AppendOne("b", "b1");
+  EXPECT_THAT(store.AppendMulti(Multi({Part("a", ExpectedVersion::Exactly(1), {Event("E", "x")}),
+                                       Part("b", ExpectedVersion::Exactly(5), {Event("E", "y")}),
+                                       Part("c", ExpectedVersion::Exactly(9), {Event("E", "z")})},
+                                      "req-conflict")),
+              StatusIs(absl::StatusCode::kAborted, ::testing::HasSubstr("stream b ")));
+  EXPECT_EQ(store.HeadSequence(), 2u);
+  EXPECT_THAT(store.StreamVersion("a"), IsOkAndHolds(1u));
+  EXPECT_THAT(store.StreamVersion("c"), IsOkAndHolds(0u));
+  EXPECT_THAT(store.ReadStream("a", 2, 10), IsOkAndHolds(IsEmpty()));
+  EXPECT_THAT(store.LookupRequest("req-conflict"), IsOkAndHolds(std::nullopt));
+  // The next append takes the very next sequence, and the request_id is still free.
+  ASSERT_OK_AND_ASSIGN(
+      MultiAppendResult ok,
+      store.AppendMulti(Multi({Part("a", ExpectedVersion::Exactly(1), {Event("E", "x")}),
+                               Part("b", ExpectedVersion::Exactly(1), {Event("E", "y")})},
+                              "req-conflict")));
+  EXPECT_EQ(ok, (MultiAppendResult{3, 4, {2, 2}, false}));
+}
+
+TYPED_TEST(ConformanceTest, AppendMultiGuardStreamWithoutEventsIsChecked) {
+  EventStore& store = this->store();
+  this->AppendOne("quota", "q1");
+  // "quota" is read by the command but not changed: its version guards the write.
+  EXPECT_THAT(store.AppendMulti(Multi({Part("quota", ExpectedVersion::Exactly(0), {}),
+                                       Part("target", ExpectedVersion::Any(), {Event("E", "t")})})),
+              StatusIs(absl::StatusCode::kAborted));
+  ASSERT_OK_AND_ASSIGN(
+      MultiAppendResult result,
+      store.AppendMulti(Multi({Part("quota", ExpectedVersion::Exactly(1), {}),
+                               Part("target", ExpectedVersion::Any(), {Event("E", "t")})})));
+  EXPECT_EQ(result, (MultiAppendResult{2, 2, {1, 1}, false}));
+  EXPECT_THAT(store.StreamVersion("quota"), IsOkAndHolds(1u));
+  EXPECT_EQ(store.HeadSequence(), 2u);
+}
+
+TYPED_TEST(ConformanceTest, AppendMultiIdempotentRetry) {
+  EventStore& store = this->store();
+  auto request = [] {
+    return Multi({Part("a", ExpectedVersion::NoStream(), {Event("E", "a1")}),
+                  Part("b", ExpectedVersion::NoStream(), {Event("E", "b1"), Event("E", "b2")})},
+                 "req-1");
+  };
+  ASSERT_OK_AND_ASSIGN(MultiAppendResult first, store.AppendMulti(request()));
+  EXPECT_EQ(first, (MultiAppendResult{1, 3, {1, 2}, false}));
+  this->AppendOne("a", "later");
+  ASSERT_OK_AND_ASSIGN(MultiAppendResult retry, store.AppendMulti(request()));
+  EXPECT_EQ(retry, (MultiAppendResult{1, 3, {1, 2}, true}));
+  EXPECT_EQ(store.HeadSequence(), 4u);
+
+  MultiAppendRequest other_content = request();
+  other_content.streams[1].events.pop_back();
+  EXPECT_THAT(store.AppendMulti(other_content), StatusIs(absl::StatusCode::kAlreadyExists));
+  MultiAppendRequest other_streams = request();
+  other_streams.streams.pop_back();
+  other_streams.request_fingerprint = "x";
+  EXPECT_THAT(store.AppendMulti(other_streams), StatusIs(absl::StatusCode::kAlreadyExists));
+  EXPECT_THAT(store.Append(Request("a", ExpectedVersion::Any(), {Event("E", "a1")}, "req-1")),
+              StatusIs(absl::StatusCode::kAlreadyExists));
+  EXPECT_EQ(store.HeadSequence(), 4u);
+
+  // A one-stream AppendMulti and the equivalent Append are retries of each other.
+  ASSERT_OK_AND_ASSIGN(AppendResult single, store.Append(Request("c", ExpectedVersion::Any(),
+                                                                 {Event("E", "c")}, "req-2")));
+  ASSERT_OK_AND_ASSIGN(
+      MultiAppendResult as_multi,
+      store.AppendMulti(Multi({Part("c", ExpectedVersion::Any(), {Event("E", "c")})}, "req-2")));
+  EXPECT_EQ(as_multi,
+            (MultiAppendResult{
+                single.first_sequence, single.last_sequence, {single.stream_version}, true}));
+  ASSERT_OK_AND_ASSIGN(
+      MultiAppendResult multi_first,
+      store.AppendMulti(Multi({Part("d", ExpectedVersion::Any(), {Event("E", "d")})}, "req-3")));
+  ASSERT_OK_AND_ASSIGN(AppendResult as_single, store.Append(Request("d", ExpectedVersion::Any(),
+                                                                    {Event("E", "d")}, "req-3")));
+  EXPECT_EQ(as_single, (AppendResult{multi_first.first_sequence, multi_first.last_sequence,
+                                     multi_first.stream_versions[0], true}));
+  ASSERT_OK_AND_ASSIGN(std::optional<RequestRecord> record, store.LookupRequest("req-3"));
+  ASSERT_TRUE(record.has_value());
+  EXPECT_EQ(record->stream_id, "d");
+  EXPECT_EQ(record->result.stream_version, 1u);
+  EXPECT_EQ(record->streams, (std::vector<std::pair<std::string, uint64_t>>{{"d", 1}}));
+}
+
+TYPED_TEST(ConformanceTest, AppendMultiRejectsMalformedRequests) {
+  EventStore& store = this->store();
+  const auto invalid = StatusIs(absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(store.AppendMulti(Multi({}, "req")), invalid);
+  EXPECT_THAT(store.AppendMulti(Multi({Part("s", ExpectedVersion::Any(), {Event("E", "1")}),
+                                       Part("t", ExpectedVersion::Any(), {Event("E", "2")}),
+                                       Part("s", ExpectedVersion::Any(), {Event("E", "3")})})),
+              invalid);
+  EXPECT_THAT(store.AppendMulti(Multi(
+                  {Part("s", ExpectedVersion::Any(), {}), Part("t", ExpectedVersion::Any(), {})})),
+              invalid);
+  EXPECT_THAT(store.AppendMulti(Multi({Part("s", ExpectedVersion::Any(), {Event("E", "1")}),
+                                       Part("bad id", ExpectedVersion::Any(), {Event("E", "2")})})),
+              invalid);
+  EXPECT_EQ(store.HeadSequence(), 0u);
+  EXPECT_THAT(store.StreamVersion("s"), IsOkAndHolds(0u));
+}
+
+// Multi-appends to pairs of streams race with single appends to the same streams: every
+// (stream, version) has exactly one winner, the log has no gap, and a multi-append's
+// events sit together in the log.
+TYPED_TEST(ConformanceTest, ConcurrentMultiAndSingleAppendsOnOverlappingStreams) {
+  EventStore& store = this->store();
+  constexpr int kThreads = 8;
+  constexpr int kAttempts = 300;
+  const std::vector<std::string> streams = {"h0", "h1", "h2", "h3"};
+  struct Win {
+    std::string stream;
+    uint64_t version;
+    std::string value;
+  };
+  std::vector<std::vector<Win>> wins(kThreads);
+  std::vector<int> unexpected(kThreads, 0);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      std::mt19937 rng(1234 + t);
+      for (int k = 0; k < kAttempts; ++k) {
+        const std::string value = absl::StrCat(t, "-", k);
+        const size_t first = rng() % streams.size();
+        const size_t second = (first + 1 + rng() % (streams.size() - 1)) % streams.size();
+        std::vector<std::string> chosen = {streams[first]};
+        if (t % 2 == 0) chosen.push_back(streams[second]);  // even threads: multi-appends
+        MultiAppendRequest request;
+        bool read_failed = false;
+        for (const std::string& stream : chosen) {
+          absl::StatusOr<uint64_t> version = store.StreamVersion(stream);
+          if (!version.ok()) {
+            read_failed = true;
+            break;
+          }
+          request.streams.push_back(Part(stream, ExpectedVersion::Exactly(*version),
+                                         {Event("E", absl::StrCat(value, "@", stream))}));
+        }
+        if (read_failed) {
+          ++unexpected[t];
+          continue;
+        }
+        absl::StatusOr<MultiAppendResult> result;
+        if (t % 2 == 0) {
+          result = store.AppendMulti(request);
+        } else {
+          StreamAppend& only = request.streams[0];
+          absl::StatusOr<AppendResult> single =
+              store.Append(Request(only.stream_id, only.expected_version, only.events));
+          if (single.ok()) {
+            result = MultiAppendResult{
+                single->first_sequence, single->last_sequence, {single->stream_version}, false};
+          } else {
+            result = single.status();
+          }
+        }
+        if (!result.ok()) {
+          if (result.status().code() != absl::StatusCode::kAborted) ++unexpected[t];
+          continue;
+        }
+        if (result->last_sequence - result->first_sequence + 1 != request.streams.size()) {
+          ++unexpected[t];
+        }
+        for (size_t i = 0; i < request.streams.size(); ++i) {
+          const StreamAppend& part = request.streams[i];
+          if (result->stream_versions[i] != part.expected_version.version + 1) ++unexpected[t];
+          wins[t].push_back({part.stream_id, result->stream_versions[i],
+                             absl::StrCat(value, "@", part.stream_id)});
+        }
+      }
+    });
+  }
+  for (std::thread& t : threads) t.join();
+
+  std::map<std::pair<std::string, uint64_t>, std::string> winner_of;
+  for (int t = 0; t < kThreads; ++t) {
+    EXPECT_EQ(unexpected[t], 0);
+    for (const Win& w : wins[t]) {
+      EXPECT_TRUE(winner_of.emplace(std::make_pair(w.stream, w.version), w.value).second)
+          << "two winners of " << w.stream << " v" << w.version;
+    }
+  }
+  ASSERT_OK_AND_ASSIGN(auto log, store.ReadLog(1, 1'000'000));
+  ASSERT_EQ(log.size(), winner_of.size());
+  EXPECT_EQ(store.HeadSequence(), log.size());
+  std::map<std::string, uint64_t> last_version;
+  std::map<std::string, uint64_t> first_sequence_of_value;  // "t-k" -> first sequence seen
+  for (uint64_t i = 0; i < log.size(); ++i) {
+    const EventEnvelope& e = log[i];
+    ASSERT_EQ(e.sequence(), i + 1);
+    EXPECT_EQ(e.stream_version(), ++last_version[e.stream_id()]);
+    EXPECT_EQ(e.payload().value(), winner_of[std::make_pair(e.stream_id(), e.stream_version())]);
+    // Both events of one multi-append ("t-k@x", "t-k@y") are adjacent in the log.
+    const std::string attempt = e.payload().value().substr(0, e.payload().value().find('@'));
+    auto [it, inserted] = first_sequence_of_value.emplace(attempt, e.sequence());
+    if (!inserted) {
+      EXPECT_EQ(e.sequence(), it->second + 1) << attempt;
+    }
+  }
+  for (const std::string& stream : streams) {
+    EXPECT_THAT(store.StreamVersion(stream), IsOkAndHolds(last_version[stream]));
+  }
 }
 
 }  // namespace

@@ -8,7 +8,8 @@
 //   order. Readers see sequence N only after every sequence below N is visible.
 // - An append is atomic: its events, the stream head, the sequence and the idempotency
 //   record are written in one RocksDB WriteBatch. A failed append writes nothing and
-//   consumes no sequence.
+//   consumes no sequence. AppendMulti extends this to several streams: every stream's
+//   expected version is checked and every event written together, or nothing is.
 // - Idempotency: an append with a request_id already recorded returns the first result
 //   (deduplicated = true) and writes nothing, if its fingerprint matches; with a different
 //   fingerprint it fails with ALREADY_EXISTS. An append with no events but a request_id
@@ -25,6 +26,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -66,11 +68,50 @@ struct AppendResult {
   friend bool operator==(const AppendResult&, const AppendResult&) = default;
 };
 
-// What the store remembers about a request_id.
+// One stream's part of a MultiAppendRequest.
+struct StreamAppend {
+  std::string stream_id;  // as AppendRequest::stream_id
+  ExpectedVersion expected_version;
+  // May be empty: the stream's expected version is still checked (a guard on a stream
+  // the command read but does not change).
+  std::vector<EventEnvelope> events;
+};
+
+// Appends to several streams atomically: all expected versions hold and all events are
+// written, or nothing is.
+struct MultiAppendRequest {
+  // At least one; each stream_id at most once. Events get consecutive sequences in this
+  // order: streams[0]'s events first.
+  std::vector<StreamAppend> streams;
+  // As AppendRequest. With no events at all, a request_id is required.
+  std::string request_id;
+  // As AppendRequest; empty: the store hashes every stream id and payload. A one-stream
+  // request gets the same default fingerprint as the equivalent AppendRequest, so the two
+  // forms are retries of each other.
+  std::string request_fingerprint;
+};
+
+struct MultiAppendResult {
+  uint64_t first_sequence = 0;  // 0 when no events were appended
+  uint64_t last_sequence = 0;
+  std::vector<uint64_t> stream_versions;  // per streams[i], its version after the append
+  bool deduplicated = false;  // true: the request_id was seen before; nothing was written
+  friend bool operator==(const MultiAppendResult&, const MultiAppendResult&) = default;
+};
+
+// What the store remembers about a request_id. `streams` was added last, so that
+// {fingerprint, stream_id, result} still initialises a one-stream record.
 struct RequestRecord {
   std::string fingerprint;
+  // For a one-stream request (Append, or AppendMulti of one stream): that stream's id.
+  // Empty for a request of several streams.
   std::string stream_id;
+  // first_sequence and last_sequence always; stream_version only for a one-stream
+  // request (0 otherwise: see `streams`).
   AppendResult result;
+  // Every stream of the request, in request order, with its version after the append.
+  // Filled by the store for every record, one entry for a one-stream request.
+  std::vector<std::pair<std::string, uint64_t>> streams;
   friend bool operator==(const RequestRecord&, const RequestRecord&) = default;
 };
 
@@ -82,6 +123,14 @@ class EventStore {
   // ABORTED (expected version mismatch), ALREADY_EXISTS (request_id reused with a different
   // fingerprint), UNAVAILABLE (storage failed or the store is closed).
   virtual absl::StatusOr<AppendResult> Append(AppendRequest request) = 0;
+
+  // Appends to several streams in one atomic write (see MultiAppendRequest). Same
+  // contract as Append, per stream. Errors: INVALID_ARGUMENT (no streams, a stream listed
+  // twice, a bad stream or request id, no events and no request_id), ABORTED naming the
+  // first stream (in request order) whose expected version does not hold, ALREADY_EXISTS
+  // (request_id reused for a different request, including a different list of streams),
+  // UNAVAILABLE.
+  virtual absl::StatusOr<MultiAppendResult> AppendMulti(MultiAppendRequest request) = 0;
 
   // The record for `request_id`, or nullopt if it was never seen. Lets a service answer a
   // retried command with the first response before deciding anything.

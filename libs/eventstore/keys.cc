@@ -22,18 +22,27 @@
 //
 // Column family "requests": idempotency records.
 //   key   = request_id (1-128 arbitrary bytes)
-//   value = 0x01 (format version)
+//   value, format 1 (a request of one stream; the only format before AppendMulti, and
+//   still written for one-stream requests so that an older binary can read them):
+//           0x01
 //           BE64(first_sequence) BE64(last_sequence) BE64(stream_version)
 //           BE32(len) fingerprint  BE32(len) stream_id
+//   value, format 2 (a request of several streams):
+//           0x02
+//           BE64(first_sequence) BE64(last_sequence)
+//           BE32(len) fingerprint
+//           BE32(n) then n times: BE32(len) stream_id BE64(stream_version after the append)
+//   Both decode to a RequestRecord with `streams` filled in.
 //
-// Column family "default" is unused. One Append writes its events, its stream index
-// entries and its request record in one WriteBatch across these families.
+// Column family "default" is unused. One Append or AppendMulti writes its events, its
+// stream index entries and its request record in one WriteBatch across these families.
 #include "libs/eventstore/keys.h"
 
 namespace salesperf::eventstore::keys {
 namespace {
 
 constexpr char kRequestFormatV1 = 0x01;
+constexpr char kRequestFormatV2 = 0x02;
 
 void PutFixed32BE(std::string* out, uint32_t value) {
   for (int shift = 24; shift >= 0; shift -= 8) {
@@ -134,35 +143,79 @@ std::optional<StreamEntry> DecodeStreamValue(std::string_view value) {
 
 std::string EncodeRequestRecord(const RequestRecord& record) {
   std::string out;
-  out.reserve(1 + 24 + 8 + record.fingerprint.size() + record.stream_id.size());
-  out.push_back(kRequestFormatV1);
+  const bool one_stream =
+      record.streams.empty() ||
+      (record.streams.size() == 1 && record.streams[0].first == record.stream_id &&
+       record.streams[0].second == record.result.stream_version);
+  if (one_stream) {
+    out.reserve(1 + 24 + 8 + record.fingerprint.size() + record.stream_id.size());
+    out.push_back(kRequestFormatV1);
+    PutFixed64BE(&out, record.result.first_sequence);
+    PutFixed64BE(&out, record.result.last_sequence);
+    PutFixed64BE(&out, record.result.stream_version);
+    PutFixed32BE(&out, static_cast<uint32_t>(record.fingerprint.size()));
+    out.append(record.fingerprint);
+    PutFixed32BE(&out, static_cast<uint32_t>(record.stream_id.size()));
+    out.append(record.stream_id);
+    return out;
+  }
+  out.push_back(kRequestFormatV2);
   PutFixed64BE(&out, record.result.first_sequence);
   PutFixed64BE(&out, record.result.last_sequence);
-  PutFixed64BE(&out, record.result.stream_version);
   PutFixed32BE(&out, static_cast<uint32_t>(record.fingerprint.size()));
   out.append(record.fingerprint);
-  PutFixed32BE(&out, static_cast<uint32_t>(record.stream_id.size()));
-  out.append(record.stream_id);
+  PutFixed32BE(&out, static_cast<uint32_t>(record.streams.size()));
+  for (const auto& [stream_id, version] : record.streams) {
+    PutFixed32BE(&out, static_cast<uint32_t>(stream_id.size()));
+    out.append(stream_id);
+    PutFixed64BE(&out, version);
+  }
   return out;
 }
 
 std::optional<RequestRecord> DecodeRequestRecord(std::string_view value) {
-  if (value.empty() || value[0] != kRequestFormatV1) return std::nullopt;
+  if (value.empty()) return std::nullopt;
+  const char format = value[0];
   value.remove_prefix(1);
   RequestRecord record;
   std::optional<uint64_t> first = ConsumeFixed64BE(&value);
   std::optional<uint64_t> last = ConsumeFixed64BE(&value);
-  std::optional<uint64_t> version = ConsumeFixed64BE(&value);
-  if (!first || !last || !version) return std::nullopt;
-  std::optional<std::string> fingerprint = ConsumeLengthPrefixed(&value);
-  if (!fingerprint) return std::nullopt;
-  std::optional<std::string> stream_id = ConsumeLengthPrefixed(&value);
-  if (!stream_id || !value.empty()) return std::nullopt;
-  record.fingerprint = *std::move(fingerprint);
-  record.stream_id = *std::move(stream_id);
+  if (!first || !last) return std::nullopt;
   record.result.first_sequence = *first;
   record.result.last_sequence = *last;
-  record.result.stream_version = *version;
+  if (format == kRequestFormatV1) {
+    std::optional<uint64_t> version = ConsumeFixed64BE(&value);
+    if (!version) return std::nullopt;
+    std::optional<std::string> fingerprint = ConsumeLengthPrefixed(&value);
+    if (!fingerprint) return std::nullopt;
+    std::optional<std::string> stream_id = ConsumeLengthPrefixed(&value);
+    if (!stream_id || !value.empty()) return std::nullopt;
+    record.fingerprint = *std::move(fingerprint);
+    record.stream_id = *std::move(stream_id);
+    record.result.stream_version = *version;
+    record.streams.emplace_back(record.stream_id, *version);
+    return record;
+  }
+  if (format != kRequestFormatV2) return std::nullopt;
+  std::optional<std::string> fingerprint = ConsumeLengthPrefixed(&value);
+  std::optional<uint32_t> n = ConsumeFixed32BE(&value);
+  // Each stream takes at least 4 + 1 + 8 bytes: reject counts the value cannot hold
+  // before reserving for them.
+  if (!fingerprint || !n || *n == 0 || *n > value.size() / 13) return std::nullopt;
+  record.fingerprint = *std::move(fingerprint);
+  record.streams.reserve(*n);
+  for (uint32_t i = 0; i < *n; ++i) {
+    std::optional<std::string> stream_id = ConsumeLengthPrefixed(&value);
+    if (!stream_id || stream_id->empty()) return std::nullopt;
+    std::optional<uint64_t> version = ConsumeFixed64BE(&value);
+    if (!version) return std::nullopt;
+    record.streams.emplace_back(*std::move(stream_id), *version);
+  }
+  if (!value.empty()) return std::nullopt;
+  if (record.streams.size() == 1) {
+    record.stream_id = record.streams[0].first;
+    record.result.stream_version = record.streams[0].second;
+  }
   return record;
 }
 

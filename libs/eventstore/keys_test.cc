@@ -96,12 +96,52 @@ TEST(KeysTest, MalformedRequestRecordsAreRejected) {
   const std::string encoded = EncodeRequestRecord(record);
   EXPECT_EQ(DecodeRequestRecord(""), std::nullopt);
   std::string wrong_version = encoded;
-  wrong_version[0] = 0x02;
+  wrong_version[0] = 0x03;
   EXPECT_EQ(DecodeRequestRecord(wrong_version), std::nullopt);
   for (size_t len = 0; len < encoded.size(); ++len) {
     EXPECT_EQ(DecodeRequestRecord(encoded.substr(0, len)), std::nullopt) << len;
   }
   EXPECT_EQ(DecodeRequestRecord(encoded + "x"), std::nullopt);
+}
+
+// Bytes a binary from before AppendMulti wrote: they must keep decoding.
+TEST(KeysTest, FormatOneRecordDecodesWithItsStream) {
+  std::string v1("\x01", 1);
+  PutFixed64BE(&v1, 7);
+  PutFixed64BE(&v1, 9);
+  PutFixed64BE(&v1, 3);
+  v1.append(std::string("\0\0\0\x02", 4)).append("fp");
+  v1.append(std::string("\0\0\0\x01", 4)).append("s");
+  std::optional<RequestRecord> decoded = DecodeRequestRecord(v1);
+  ASSERT_TRUE(decoded.has_value());
+  RequestRecord expected{"fp", "s", {7, 9, 3, false}, {{"s", 3}}};
+  EXPECT_EQ(*decoded, expected);
+  // A one-stream record is still written in format 1, readable by an older binary.
+  EXPECT_EQ(EncodeRequestRecord(expected), v1);
+}
+
+TEST(KeysTest, MultiStreamRecordRoundTrips) {
+  RequestRecord record;
+  record.fingerprint = "cmd-hash";
+  record.result.first_sequence = 10;
+  record.result.last_sequence = 12;
+  record.streams = {{"target-1", 4}, {"target-2", 0}, {"quota-7", 9}};
+  const std::string encoded = EncodeRequestRecord(record);
+  EXPECT_EQ(encoded[0], 0x02);
+  std::optional<RequestRecord> decoded = DecodeRequestRecord(encoded);
+  ASSERT_TRUE(decoded.has_value());
+  EXPECT_EQ(*decoded, record);
+  EXPECT_EQ(decoded->stream_id, "");
+
+  for (size_t len = 0; len < encoded.size(); ++len) {
+    EXPECT_EQ(DecodeRequestRecord(encoded.substr(0, len)), std::nullopt) << len;
+  }
+  EXPECT_EQ(DecodeRequestRecord(encoded + "x"), std::nullopt);
+  // A stream count far beyond what the bytes hold is rejected, not reserved for.
+  std::string huge_count = encoded;
+  const size_t count_at = 1 + 16 + 4 + record.fingerprint.size();
+  huge_count[count_at] = '\x7f';
+  EXPECT_EQ(DecodeRequestRecord(huge_count), std::nullopt);
 }
 
 }  // namespace

@@ -13,35 +13,45 @@ MemoryEventStore::MemoryEventStore(MemoryEventStoreOptions options)
 
 absl::StatusOr<AppendResult> MemoryEventStore::Append(AppendRequest request) {
   RETURN_IF_ERROR(internal::PrepareRequest(&request));
+  ASSIGN_OR_RETURN(MultiAppendResult result, AppendPrepared(internal::ToMulti(std::move(request))));
+  return internal::ToSingle(result);
+}
+
+absl::StatusOr<MultiAppendResult> MemoryEventStore::AppendMulti(MultiAppendRequest request) {
+  RETURN_IF_ERROR(internal::PrepareRequest(&request));
+  return AppendPrepared(std::move(request));
+}
+
+absl::StatusOr<MultiAppendResult> MemoryEventStore::AppendPrepared(MultiAppendRequest request) {
   absl::MutexLock lock(&mu_);
   std::optional<RequestRecord> prior;
   if (!request.request_id.empty()) {
     if (auto it = requests_.find(request.request_id); it != requests_.end()) prior = it->second;
   }
-  auto stream_it = streams_.find(request.stream_id);
-  const uint64_t current_version = stream_it == streams_.end() ? 0 : stream_it->second.size();
-  ASSIGN_OR_RETURN(std::optional<AppendResult> decided,
-                   internal::Decide(request, prior, current_version));
-  if (decided.has_value()) return *decided;
+  std::vector<uint64_t> current_versions;
+  current_versions.reserve(request.streams.size());
+  for (const StreamAppend& stream : request.streams) {
+    auto it = streams_.find(stream.stream_id);
+    current_versions.push_back(it == streams_.end() ? 0 : it->second.size());
+  }
+  ASSIGN_OR_RETURN(std::optional<MultiAppendResult> decided,
+                   internal::Decide(request, prior, current_versions));
+  if (decided.has_value()) return *std::move(decided);
 
-  AppendResult result;
-  result.stream_version = current_version + request.events.size();
-  if (!request.events.empty()) {
-    result.first_sequence = log_.size() + 1;
-    result.last_sequence = log_.size() + request.events.size();
-    absl::BitGenRef gen = options_.event_id_seed.has_value() ? absl::BitGenRef(seeded_gen_)
-                                                             : absl::BitGenRef(random_gen_);
-    internal::StampEvents(&request, options_.source, result.first_sequence, current_version + 1,
-                          options_.clock->Now(), gen);
-    std::vector<uint64_t>& versions = streams_[request.stream_id];
-    for (EventEnvelope& event : request.events) {
+  absl::BitGenRef gen = options_.event_id_seed.has_value() ? absl::BitGenRef(seeded_gen_)
+                                                           : absl::BitGenRef(random_gen_);
+  MultiAppendResult result = internal::StampEvents(&request, current_versions, log_.size() + 1,
+                                                   options_.source, options_.clock->Now(), gen);
+  for (StreamAppend& stream : request.streams) {
+    if (stream.events.empty()) continue;
+    std::vector<uint64_t>& versions = streams_[stream.stream_id];
+    for (EventEnvelope& event : stream.events) {
       versions.push_back(event.sequence());
       log_.push_back(std::move(event));
     }
   }
   if (!request.request_id.empty()) {
-    requests_[request.request_id] =
-        RequestRecord{request.request_fingerprint, request.stream_id, result};
+    requests_[request.request_id] = internal::MakeRecord(request, result);
   }
   appended_.SignalAll();
   return result;

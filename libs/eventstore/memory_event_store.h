@@ -38,6 +38,7 @@ class MemoryEventStore final : public EventStore {
   explicit MemoryEventStore(MemoryEventStoreOptions options = {});
 
   absl::StatusOr<AppendResult> Append(AppendRequest request) override;
+  absl::StatusOr<MultiAppendResult> AppendMulti(MultiAppendRequest request) override;
   absl::StatusOr<std::optional<RequestRecord>> LookupRequest(
       const std::string& request_id) override;
   absl::StatusOr<std::vector<EventEnvelope>> ReadStream(const std::string& stream_id,
@@ -51,6 +52,9 @@ class MemoryEventStore final : public EventStore {
   const std::string& source() const override { return options_.source; }
 
  private:
+  // Decides and applies a validated request (its fingerprint filled in).
+  absl::StatusOr<MultiAppendResult> AppendPrepared(MultiAppendRequest request);
+
   const MemoryEventStoreOptions options_;
   mutable absl::Mutex mu_;
   mutable absl::CondVar appended_;

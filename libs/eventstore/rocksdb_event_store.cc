@@ -21,6 +21,8 @@
 #include "prometheus/registry.h"
 #include "rocksdb/db.h"
 #include "rocksdb/filter_policy.h"
+#include "rocksdb/memtablerep.h"
+#include "rocksdb/slice_transform.h"
 #include "rocksdb/table.h"
 #include "rocksdb/write_batch.h"
 
@@ -38,6 +40,18 @@ absl::Status FromRocks(const rocksdb::Status& s, const std::string& what) {
 }
 
 std::string_view ToView(const rocksdb::Slice& s) { return std::string_view(s.data(), s.size()); }
+
+// The stream id part of a `streams` key (stream_id 0x00, the key without its BE64 version):
+// the memtable keeps an insert hint per stream, and a stream's next entry goes right after
+// its previous one, so inserting it skips the search from the skiplist's head.
+class StreamKeyPrefix : public rocksdb::SliceTransform {
+ public:
+  const char* Name() const override { return "salesperf.StreamKeyPrefix"; }
+  rocksdb::Slice Transform(const rocksdb::Slice& key) const override {
+    return rocksdb::Slice(key.data(), key.size() - 8);
+  }
+  bool InDomain(const rocksdb::Slice& key) const override { return key.size() > 8; }
+};
 
 // A bounded LRU map from stream id to the stream's committed version.
 class StreamHeadCache {
@@ -74,11 +88,11 @@ class StreamHeadCache {
 
 }  // namespace
 
-// One queued Append. Lives on the appender's stack until its result is set.
+// One queued Append or AppendMulti. Lives on the appender's stack until its result is set.
 struct RocksDbEventStore::Writer {
-  explicit Writer(AppendRequest* r) : request(r) {}
-  AppendRequest* request;
-  absl::StatusOr<AppendResult> result = absl::InternalError("not written");
+  explicit Writer(MultiAppendRequest* r) : request(r) {}
+  MultiAppendRequest* request;
+  absl::StatusOr<MultiAppendResult> result = absl::InternalError("not written");
   bool done = false;  // guarded by queue_mu_
   absl::CondVar cv;
 };
@@ -92,6 +106,8 @@ struct RocksDbEventStore::LeaderState {
   std::mt19937_64 seeded_gen;
   absl::BitGen random_gen;
   absl::Time last_size_update = absl::InfinitePast();
+  // Not OK once a group write failed: every later group fails with it.
+  absl::Status stopped;
 };
 
 struct RocksDbEventStore::Metrics {
@@ -157,6 +173,9 @@ absl::StatusOr<std::unique_ptr<RocksDbEventStore>> RocksDbEventStore::Open(
   db_options.create_if_missing = true;
   db_options.create_missing_column_families = true;
   if (options.env != nullptr) db_options.env = options.env;
+  // The store stops writing after a failed write (WriteGroup says why): RocksDB's own
+  // resume thread would only flush and sync through the failed WAL writer.
+  db_options.max_bgerror_resume_count = 0;
 
   // Point lookups (request ids, stream heads) mostly miss or hit recent data: bloom
   // filters keep the misses off the disk.
@@ -166,16 +185,28 @@ absl::StatusOr<std::unique_ptr<RocksDbEventStore>> RocksDbEventStore::Open(
   cf_options.write_buffer_size = options.write_buffer_size;
   cf_options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table_options));
 
+  // Events arrive in key order: one insert hint for the whole family (the empty prefix)
+  // turns each memtable insert into an append after the previous one.
+  rocksdb::ColumnFamilyOptions events_options = cf_options;
+  events_options.memtable_insert_with_hint_prefix_extractor.reset(
+      rocksdb::NewFixedPrefixTransform(0));
+  rocksdb::ColumnFamilyOptions streams_options = cf_options;
+  streams_options.memtable_insert_with_hint_prefix_extractor = std::make_shared<StreamKeyPrefix>();
+
   // Almost every request id is new: a memtable bloom filter over whole keys answers
   // those lookups without searching the skiplist.
   rocksdb::ColumnFamilyOptions requests_options = cf_options;
   requests_options.memtable_whole_key_filtering = true;
   requests_options.memtable_prefix_bloom_size_ratio = 0.05;
+  requests_options.prefix_extractor.reset(
+      rocksdb::NewCappedPrefixTransform(internal::kMaxRequestIdLength));
+  requests_options.memtable_factory.reset(rocksdb::NewHashLinkListRepFactory());
+  db_options.allow_concurrent_memtable_write = false;
 
   std::vector<rocksdb::ColumnFamilyDescriptor> descriptors = {
       {rocksdb::kDefaultColumnFamilyName, cf_options},
-      {keys::kEventsCf, cf_options},
-      {keys::kStreamsCf, cf_options},
+      {keys::kEventsCf, events_options},
+      {keys::kStreamsCf, streams_options},
       {keys::kRequestsCf, requests_options},
   };
   auto store = absl::WrapUnique(new RocksDbEventStore(std::move(options)));
@@ -210,8 +241,21 @@ absl::StatusOr<std::unique_ptr<RocksDbEventStore>> RocksDbEventStore::Open(
 absl::StatusOr<AppendResult> RocksDbEventStore::Append(AppendRequest request) {
   const auto started = std::chrono::steady_clock::now();
   RETURN_IF_ERROR(internal::PrepareRequest(&request));
-  Writer w(&request);
-  auto finish = [&]() -> absl::StatusOr<AppendResult> {
+  MultiAppendRequest multi = internal::ToMulti(std::move(request));
+  ASSIGN_OR_RETURN(MultiAppendResult result, Commit(&multi, started));
+  return internal::ToSingle(result);
+}
+
+absl::StatusOr<MultiAppendResult> RocksDbEventStore::AppendMulti(MultiAppendRequest request) {
+  const auto started = std::chrono::steady_clock::now();
+  RETURN_IF_ERROR(internal::PrepareRequest(&request));
+  return Commit(&request, started);
+}
+
+absl::StatusOr<MultiAppendResult> RocksDbEventStore::Commit(
+    MultiAppendRequest* request, std::chrono::steady_clock::time_point started) {
+  Writer w(request);
+  auto finish = [&]() -> absl::StatusOr<MultiAppendResult> {
     if (metrics_ != nullptr) {
       metrics_->append_seconds.Observe(
           std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
@@ -244,6 +288,21 @@ absl::StatusOr<AppendResult> RocksDbEventStore::Append(AppendRequest request) {
   return finish();
 }
 
+void RocksDbEventStore::WaitUntilQueuedForTesting(size_t n) {
+  auto queued = [this, n]()
+                    ABSL_EXCLUSIVE_LOCKS_REQUIRED(queue_mu_) { return writers_.size() >= n; };
+  absl::MutexLock lock(&queue_mu_, absl::Condition(&queued));
+}
+
+void RocksDbEventStore::FailGroup(const std::vector<Writer*>& group, const absl::Status& error) {
+  for (Writer* w : group) w->result = error;
+}
+
+absl::Status RocksDbEventStore::WriteHealth() const {
+  absl::MutexLock lock(&health_mu_);
+  return write_health_;
+}
+
 void RocksDbEventStore::WriteGroup(const std::vector<Writer*>& group) {
   LeaderState& leader = *leader_;
   rocksdb::WriteBatch batch;
@@ -256,9 +315,10 @@ void RocksDbEventStore::WriteGroup(const std::vector<Writer*>& group) {
                                                            : absl::BitGenRef(leader.random_gen);
   rocksdb::Status batch_status;
   std::string value;
+  std::vector<uint64_t> current_versions;
 
   for (Writer* w : group) {
-    AppendRequest& request = *w->request;
+    MultiAppendRequest& request = *w->request;
     std::optional<RequestRecord> prior;
     if (!request.request_id.empty()) {
       if (auto it = pending_requests.find(request.request_id); it != pending_requests.end()) {
@@ -272,36 +332,41 @@ void RocksDbEventStore::WriteGroup(const std::vector<Writer*>& group) {
         prior = *std::move(stored);
       }
     }
-    uint64_t current_version = 0;
-    if (auto it = pending_versions.find(request.stream_id); it != pending_versions.end()) {
-      current_version = it->second;
-    } else {
-      absl::StatusOr<uint64_t> committed = CommittedStreamVersion(request.stream_id);
-      if (!committed.ok()) {
-        w->result = committed.status();
+    current_versions.clear();
+    absl::Status read_status;
+    for (const StreamAppend& stream : request.streams) {
+      if (auto it = pending_versions.find(stream.stream_id); it != pending_versions.end()) {
+        current_versions.push_back(it->second);
         continue;
       }
-      current_version = *committed;
+      absl::StatusOr<uint64_t> committed = CommittedStreamVersion(stream.stream_id);
+      if (!committed.ok()) {
+        read_status = committed.status();
+        break;
+      }
+      current_versions.push_back(*committed);
     }
-    absl::StatusOr<std::optional<AppendResult>> decided =
-        internal::Decide(request, prior, current_version);
+    if (!read_status.ok()) {
+      w->result = read_status;
+      continue;
+    }
+    absl::StatusOr<std::optional<MultiAppendResult>> decided =
+        internal::Decide(request, prior, current_versions);
     if (!decided.ok()) {
       w->result = decided.status();
       continue;
     }
     if (decided->has_value()) {
-      w->result = **decided;
+      w->result = **std::move(decided);
       continue;
     }
 
-    AppendResult result;
-    result.stream_version = current_version + request.events.size();
-    if (!request.events.empty()) {
-      result.first_sequence = next_sequence;
-      result.last_sequence = next_sequence + request.events.size() - 1;
-      internal::StampEvents(&request, options_.source, next_sequence, current_version + 1, now,
-                            gen);
-      for (const EventEnvelope& event : request.events) {
+    MultiAppendResult result =
+        internal::StampEvents(&request, current_versions, next_sequence, options_.source, now, gen);
+    for (size_t i = 0; i < request.streams.size() && batch_status.ok(); ++i) {
+      const StreamAppend& stream = request.streams[i];
+      if (stream.events.empty()) continue;
+      for (const EventEnvelope& event : stream.events) {
         value.clear();
         event.SerializeToString(&value);
         batch_status = batch.Put(events_cf_, keys::EventKey(event.sequence()), value);
@@ -309,24 +374,28 @@ void RocksDbEventStore::WriteGroup(const std::vector<Writer*>& group) {
       }
       if (batch_status.ok()) {
         batch_status =
-            batch.Put(streams_cf_, keys::StreamKey(request.stream_id, result.stream_version),
-                      keys::StreamValue({.first_sequence = result.first_sequence,
-                                         .count = request.events.size()}));
+            batch.Put(streams_cf_, keys::StreamKey(stream.stream_id, result.stream_versions[i]),
+                      keys::StreamValue({.first_sequence = stream.events.front().sequence(),
+                                         .count = stream.events.size()}));
       }
-      if (!batch_status.ok()) break;
-      next_sequence += request.events.size();
-      pending_versions[request.stream_id] = result.stream_version;
-    }
-    if (batch_status.ok() && !request.request_id.empty()) {
-      RequestRecord record{request.request_fingerprint, request.stream_id, result};
-      batch_status = batch.Put(requests_cf_, request.request_id, keys::EncodeRequestRecord(record));
-      pending_requests.emplace(request.request_id, std::move(record));
+      pending_versions[stream.stream_id] = result.stream_versions[i];
     }
     if (!batch_status.ok()) break;
-    w->result = result;
+    if (result.last_sequence != 0) next_sequence = result.last_sequence + 1;
+    if (!request.request_id.empty()) {
+      RequestRecord record = internal::MakeRecord(request, result);
+      batch_status = batch.Put(requests_cf_, request.request_id, keys::EncodeRequestRecord(record));
+      if (!batch_status.ok()) break;
+      pending_requests.emplace(request.request_id, std::move(record));
+    }
+    w->result = std::move(result);
   }
 
   if (batch.Count() == 0 && batch_status.ok()) return;  // everything was rejected or a retry
+  if (!leader.stopped.ok()) {
+    FailGroup(group, leader.stopped);
+    return;
+  }
   rocksdb::WriteOptions write_options;
   write_options.sync = options_.sync_every_append;
   if (batch_status.ok()) batch_status = db_->Write(write_options, &batch);
@@ -335,8 +404,16 @@ void RocksDbEventStore::WriteGroup(const std::vector<Writer*>& group) {
     // committed heads, and every request of the group (including those decided against
     // the group's own effects) fails as a whole.
     const absl::Status error = FromRocks(batch_status, "writing events");
-    for (Writer* w : group) w->result = absl::UnavailableError(error.message());
+    FailGroup(group, absl::UnavailableError(error.message()));
     if (metrics_ != nullptr) metrics_->write_errors.Increment();
+    // RocksDB 7.8 keeps the failed WAL writer: a plain IO error stops the database for
+    // good, and after a retryable one DB::Resume succeeds but the next write reuses the
+    // poisoned WAL (an assertion failure in Debian's build). So the store stops writing
+    // and reports it until it is reopened.
+    leader.stopped = absl::UnavailableError(absl::StrCat(
+        "event store stopped after a failed write; reopen it (", error.message(), ")"));
+    absl::MutexLock lock(&health_mu_);
+    write_health_ = leader.stopped;
     return;
   }
   for (const auto& [stream_id, version] : pending_versions) {

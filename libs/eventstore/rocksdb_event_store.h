@@ -18,6 +18,7 @@
 #define SALESPERF_LIBS_EVENTSTORE_ROCKSDB_EVENT_STORE_H_
 
 #include <atomic>
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <deque>
@@ -95,6 +96,7 @@ class RocksDbEventStore final : public EventStore {
   RocksDbEventStore& operator=(const RocksDbEventStore&) = delete;
 
   absl::StatusOr<AppendResult> Append(AppendRequest request) override;
+  absl::StatusOr<MultiAppendResult> AppendMulti(MultiAppendRequest request) override;
   absl::StatusOr<std::optional<RequestRecord>> LookupRequest(
       const std::string& request_id) override;
   absl::StatusOr<std::vector<EventEnvelope>> ReadStream(const std::string& stream_id,
@@ -108,6 +110,15 @@ class RocksDbEventStore final : public EventStore {
   uint64_t WaitForSequence(uint64_t after_sequence, absl::Duration timeout) const override;
   const std::string& source() const override { return options_.source; }
 
+  // OK, or the UNAVAILABLE status every append has failed with since a group write failed
+  // (a full or failing disk). Writes stay stopped until the store is reopened (README.md
+  // says why); reads keep working. For the service's health check.
+  absl::Status WriteHealth() const;
+
+  // Blocks until at least `n` appends are queued, the current leader's included. Lets a
+  // test hold a leader (e.g. in a blocking Env) and line up the next group exactly.
+  void WaitUntilQueuedForTesting(size_t n);
+
  private:
   struct Writer;
   struct LeaderState;
@@ -115,8 +126,12 @@ class RocksDbEventStore final : public EventStore {
 
   explicit RocksDbEventStore(EventStoreOptions options);
 
+  // Queues a validated request and waits for its group's write (or leads it).
+  absl::StatusOr<MultiAppendResult> Commit(MultiAppendRequest* request,
+                                           std::chrono::steady_clock::time_point started);
   // Leader only: decides and writes `group`, fills in every writer's result.
   void WriteGroup(const std::vector<Writer*>& group);
+  void FailGroup(const std::vector<Writer*>& group, const absl::Status& error);
   // Leader only: the stream's committed version (cache, then the stream index).
   absl::StatusOr<uint64_t> CommittedStreamVersion(const std::string& stream_id);
   absl::StatusOr<std::optional<RequestRecord>> ReadRequestRecord(const std::string& request_id);
@@ -142,6 +157,10 @@ class RocksDbEventStore final : public EventStore {
   std::atomic<uint64_t> visible_head_{0};
   mutable absl::Mutex head_mu_;
   mutable absl::CondVar head_cv_;
+
+  // Set once, by the leader whose write failed.
+  mutable absl::Mutex health_mu_;
+  absl::Status write_health_ ABSL_GUARDED_BY(health_mu_);
 
   std::unique_ptr<Metrics> metrics_;
 };

@@ -1,15 +1,24 @@
 // RocksDB-only behaviour: durability across reopen, metrics, failed writes.
 #include "libs/eventstore/rocksdb_event_store.h"
 
+#include <atomic>
 #include <memory>
 #include <string>
+#include <thread>
+#include <utility>
+#include <vector>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/synchronization/notification.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "libs/testing/status_matchers.h"
 #include "libs/testing/temp_dir.h"
 #include "prometheus/registry.h"
+#include "rocksdb/env.h"
+#include "rocksdb/file_system.h"
 
 namespace salesperf::eventstore {
 namespace {
@@ -34,6 +43,104 @@ AppendRequest Request(const std::string& stream_id, ExpectedVersion expected,
   r.request_id = request_id;
   return r;
 }
+
+// A FileSystem whose write-ahead-log writes fail or block on demand; every other file
+// (SSTs, MANIFEST, ...) works normally.
+class WalFaultFs : public rocksdb::FileSystemWrapper {
+ public:
+  WalFaultFs() : FileSystemWrapper(rocksdb::FileSystem::Default()) {}
+  const char* Name() const override { return "WalFaultFs"; }
+
+  enum class Fault {
+    kNone,
+    // An IO error flagged retryable, as remote file systems report a timeout.
+    kRetryable,
+    // A plain IO error, as a local disk reports EIO.
+    kPermanent,
+  };
+  // While not kNone, every WAL append fails with that error and writes nothing.
+  void FailWalWrites(Fault fault) { fault_.store(fault); }
+  int failed_writes() const { return failed_writes_.load(); }
+  // WAL appends that went through: one per group write.
+  int wal_appends() const { return wal_appends_.load(); }
+
+  // The next WAL append blocks until Release(); AwaitBlocked() returns once it does. The
+  // held append fails or not by the fault set when it began.
+  void BlockNextWalWrite() {
+    absl::MutexLock lock(&mu_);
+    block_next_ = true;
+    blocked_ = false;
+    released_ = false;
+  }
+  void AwaitBlocked() {
+    absl::MutexLock lock(&mu_);
+    mu_.Await(absl::Condition(&blocked_));
+  }
+  void Release() {
+    absl::MutexLock lock(&mu_);
+    released_ = true;
+  }
+
+  rocksdb::IOStatus NewWritableFile(const std::string& name, const rocksdb::FileOptions& options,
+                                    std::unique_ptr<rocksdb::FSWritableFile>* result,
+                                    rocksdb::IODebugContext* dbg) override {
+    rocksdb::IOStatus s = target()->NewWritableFile(name, options, result, dbg);
+    if (s.ok() && absl::EndsWith(name, ".log")) {
+      *result = std::make_unique<WalFile>(std::move(*result), this);
+    }
+    return s;
+  }
+
+ private:
+  class WalFile : public rocksdb::FSWritableFileOwnerWrapper {
+   public:
+    WalFile(std::unique_ptr<rocksdb::FSWritableFile> file, WalFaultFs* fs)
+        : FSWritableFileOwnerWrapper(std::move(file)), fs_(fs) {}
+    rocksdb::IOStatus Append(const rocksdb::Slice& data, const rocksdb::IOOptions& options,
+                             rocksdb::IODebugContext* dbg) override {
+      if (rocksdb::IOStatus s = fs_->BeforeWalAppend(); !s.ok()) return s;
+      return target()->Append(data, options, dbg);
+    }
+    rocksdb::IOStatus Append(const rocksdb::Slice& data, const rocksdb::IOOptions& options,
+                             const rocksdb::DataVerificationInfo& info,
+                             rocksdb::IODebugContext* dbg) override {
+      if (rocksdb::IOStatus s = fs_->BeforeWalAppend(); !s.ok()) return s;
+      return target()->Append(data, options, info, dbg);
+    }
+
+   private:
+    WalFaultFs* fs_;
+  };
+
+  rocksdb::IOStatus BeforeWalAppend() {
+    // Read before blocking: a fault set while a write is held hits the writes after it.
+    const Fault fault = fault_.load();
+    {
+      absl::MutexLock lock(&mu_);
+      if (block_next_) {
+        block_next_ = false;
+        blocked_ = true;
+        mu_.Await(absl::Condition(&released_));
+      }
+    }
+    if (fault == Fault::kNone) {
+      wal_appends_.fetch_add(1);
+      return rocksdb::IOStatus::OK();
+    }
+    failed_writes_.fetch_add(1);
+    rocksdb::IOStatus error = rocksdb::IOStatus::IOError("injected WAL write failure");
+    error.SetRetryable(fault == Fault::kRetryable);
+    return error;
+  }
+
+  std::atomic<Fault> fault_{Fault::kNone};
+  std::atomic<int> failed_writes_{0};
+  std::atomic<int> wal_appends_{0};
+  absl::Mutex mu_;
+  bool block_next_ ABSL_GUARDED_BY(mu_) = false;
+  bool blocked_ ABSL_GUARDED_BY(mu_) = false;
+  bool released_ ABSL_GUARDED_BY(mu_) = false;
+};
 
 class RocksDbEventStoreTest : public ::testing::Test {
  protected:
@@ -133,6 +240,105 @@ TEST_F(RocksDbEventStoreTest, SmallStreamCacheStillChecksVersions) {
   EXPECT_EQ(store->HeadSequence(), 15u);
 }
 
+// The leader of the first group is held in its WAL write while five requests queue in a
+// known order; they then form the second group, decided in that order against the
+// committed state plus the group's own earlier effects.
+TEST_F(RocksDbEventStoreTest, RequestsOfOneGroupAreDecidedInQueueOrder) {
+  auto fs = std::make_shared<WalFaultFs>();
+  std::unique_ptr<rocksdb::Env> env = rocksdb::NewCompositeEnv(fs);
+  EventStoreOptions options = Options();
+  options.env = env.get();
+  auto store = OpenStore(options);
+  ASSERT_NE(store, nullptr);
+
+  fs->BlockNextWalWrite();
+  absl::StatusOr<AppendResult> held, first, second, original, duplicate;
+  absl::StatusOr<MultiAppendResult> multi;
+  std::vector<std::thread> threads;
+  threads.emplace_back(
+      [&] { held = store->Append(Request("x", ExpectedVersion::Any(), {Event("x")})); });
+  fs->AwaitBlocked();
+  // Each request joins the queue before the next one starts.
+  threads.emplace_back(
+      [&] { first = store->Append(Request("s", ExpectedVersion::NoStream(), {Event("a")})); });
+  store->WaitUntilQueuedForTesting(2);
+  threads.emplace_back(
+      [&] { second = store->Append(Request("s", ExpectedVersion::NoStream(), {Event("b")})); });
+  store->WaitUntilQueuedForTesting(3);
+  threads.emplace_back([&] {
+    original = store->Append(Request("t", ExpectedVersion::Any(), {Event("c")}, "req-dup"));
+  });
+  store->WaitUntilQueuedForTesting(4);
+  threads.emplace_back([&] {
+    duplicate = store->Append(Request("t", ExpectedVersion::Any(), {Event("c")}, "req-dup"));
+  });
+  store->WaitUntilQueuedForTesting(5);
+  threads.emplace_back([&] {
+    MultiAppendRequest r;
+    // Versions the group's earlier requests produce, not yet committed when it is decided.
+    r.streams.push_back({"s", ExpectedVersion::Exactly(1), {Event("d")}});
+    r.streams.push_back({"t", ExpectedVersion::Exactly(1), {Event("e")}});
+    multi = store->AppendMulti(std::move(r));
+  });
+  store->WaitUntilQueuedForTesting(6);
+  fs->Release();
+  for (std::thread& t : threads) t.join();
+
+  EXPECT_EQ(fs->wal_appends(), 2);  // the held group and one group for the other five
+  ASSERT_THAT(held, IsOk());
+  EXPECT_EQ(held->first_sequence, 1u);
+  ASSERT_THAT(first, IsOk());
+  EXPECT_EQ(*first, (AppendResult{2, 2, 1, false}));
+  EXPECT_THAT(second, StatusIs(absl::StatusCode::kAborted));
+  ASSERT_THAT(original, IsOk());
+  EXPECT_EQ(*original, (AppendResult{3, 3, 1, false}));
+  ASSERT_THAT(duplicate, IsOk());
+  EXPECT_EQ(*duplicate, (AppendResult{3, 3, 1, true}));
+  ASSERT_THAT(multi, IsOk());
+  EXPECT_EQ(*multi, (MultiAppendResult{4, 5, {2, 2}, false}));
+  EXPECT_EQ(store->HeadSequence(), 5u);
+  ASSERT_OK_AND_ASSIGN(auto stream, store->ReadStream("s", 1, 10));
+  ASSERT_EQ(stream.size(), 2u);
+  EXPECT_EQ(stream[0].payload().value(), "a");
+  EXPECT_EQ(stream[1].payload().value(), "d");
+}
+
+TEST_F(RocksDbEventStoreTest, EveryRequestOfAFailedGroupIsUnavailable) {
+  auto fs = std::make_shared<WalFaultFs>();
+  std::unique_ptr<rocksdb::Env> env = rocksdb::NewCompositeEnv(fs);
+  EventStoreOptions options = Options();
+  options.env = env.get();
+  auto store = OpenStore(options);
+  ASSERT_NE(store, nullptr);
+
+  fs->BlockNextWalWrite();
+  absl::StatusOr<AppendResult> held, a, b;
+  std::vector<std::thread> threads;
+  threads.emplace_back(
+      [&] { held = store->Append(Request("x", ExpectedVersion::Any(), {Event("x")})); });
+  fs->AwaitBlocked();
+  threads.emplace_back(
+      [&] { a = store->Append(Request("s", ExpectedVersion::Any(), {Event("a")}, "req-a")); });
+  store->WaitUntilQueuedForTesting(2);
+  threads.emplace_back(
+      [&] { b = store->Append(Request("t", ExpectedVersion::Any(), {Event("b")}, "req-b")); });
+  store->WaitUntilQueuedForTesting(3);
+  fs->FailWalWrites(WalFaultFs::Fault::kPermanent);
+  fs->Release();
+  for (std::thread& t : threads) t.join();
+
+  ASSERT_THAT(held, IsOk());
+  EXPECT_EQ(held->first_sequence, 1u);
+  EXPECT_EQ(fs->failed_writes(), 1);  // one group write for both
+  EXPECT_THAT(a, StatusIs(absl::StatusCode::kUnavailable));
+  EXPECT_THAT(b, StatusIs(absl::StatusCode::kUnavailable));
+  EXPECT_EQ(store->HeadSequence(), 1u);
+  ASSERT_OK_AND_ASSIGN(auto log, store->ReadLog(1, 10));
+  EXPECT_EQ(log.size(), 1u);
+  EXPECT_THAT(store->StreamVersion("s"), IsOkAndHolds(0u));
+  EXPECT_THAT(store->LookupRequest("req-b"), IsOkAndHolds(std::nullopt));
+}
+
 const prometheus::MetricFamily* FindFamily(const std::vector<prometheus::MetricFamily>& families,
                                            const std::string& name) {
   for (const auto& f : families) {
@@ -140,6 +346,90 @@ const prometheus::MetricFamily* FindFamily(const std::vector<prometheus::MetricF
   }
   return nullptr;
 }
+
+MultiAppendRequest TwoStreams(const std::string& a, const std::string& b,
+                              const std::string& request_id) {
+  MultiAppendRequest r;
+  r.streams.push_back({a, ExpectedVersion::Any(), {Event("m1")}});
+  r.streams.push_back({b, ExpectedVersion::Any(), {Event("m2")}});
+  r.request_id = request_id;
+  return r;
+}
+
+// A failed WAL write: the appends of the failing group get UNAVAILABLE and consume no
+// sequence; the store then refuses writes (a retryable error included, see
+// RocksDbEventStore::WriteHealth) while reads and retries of recorded requests still work;
+// after a reopen the log continues without a gap and without the failed appends.
+class WalFailureTest : public RocksDbEventStoreTest,
+                       public ::testing::WithParamInterface<WalFaultFs::Fault> {};
+
+TEST_P(WalFailureTest, FailedGroupConsumesNoSequenceAndWritesStopUntilReopen) {
+  auto fs = std::make_shared<WalFaultFs>();
+  std::unique_ptr<rocksdb::Env> env = rocksdb::NewCompositeEnv(fs);
+  prometheus::Registry registry;
+  EventStoreOptions options = Options();
+  options.env = env.get();
+  options.metrics = &registry;
+  {
+    auto store = OpenStore(options);
+    ASSERT_NE(store, nullptr);
+    ASSERT_THAT(store->Append(Request("s", ExpectedVersion::NoStream(), {Event("1")}, "req-1")),
+                IsOk());
+    ASSERT_THAT(store->Append(Request("t", ExpectedVersion::NoStream(), {Event("1")})), IsOk());
+    EXPECT_THAT(store->WriteHealth(), IsOk());
+
+    fs->FailWalWrites(GetParam());
+    EXPECT_THAT(store->AppendMulti(TwoStreams("s", "t", "req-3")),
+                StatusIs(absl::StatusCode::kUnavailable, ::testing::HasSubstr("injected")));
+    EXPECT_EQ(fs->failed_writes(), 1);
+    fs->FailWalWrites(WalFaultFs::Fault::kNone);
+
+    // Nothing of the failed group is visible or remembered.
+    EXPECT_EQ(store->HeadSequence(), 2u);
+    ASSERT_OK_AND_ASSIGN(auto log, store->ReadLog(1, 100));
+    EXPECT_EQ(log.size(), 2u);
+    EXPECT_THAT(store->StreamVersion("s"), IsOkAndHolds(1u));
+    EXPECT_THAT(store->LookupRequest("req-3"), IsOkAndHolds(std::nullopt));
+
+    // The fault is gone, but the store stays stopped, and says so.
+    EXPECT_THAT(store->WriteHealth(),
+                StatusIs(absl::StatusCode::kUnavailable, ::testing::HasSubstr("reopen")));
+    EXPECT_THAT(store->Append(Request("s", ExpectedVersion::Exactly(1), {Event("2")}, "req-2")),
+                StatusIs(absl::StatusCode::kUnavailable, ::testing::HasSubstr("reopen")));
+    EXPECT_EQ(fs->failed_writes(), 1);  // refused before reaching RocksDB
+    EXPECT_EQ(store->HeadSequence(), 2u);
+    // A retry of a recorded request is still answered, and a stale one still rejected.
+    ASSERT_OK_AND_ASSIGN(AppendResult retry, store->Append(Request("s", ExpectedVersion::NoStream(),
+                                                                   {Event("1")}, "req-1")));
+    EXPECT_TRUE(retry.deduplicated);
+    EXPECT_THAT(store->Append(Request("s", ExpectedVersion::Exactly(0), {Event("x")})),
+                StatusIs(absl::StatusCode::kAborted));
+
+    const auto* errors = FindFamily(registry.Collect(), "salesperf_eventstore_write_errors_total");
+    ASSERT_NE(errors, nullptr);
+    EXPECT_EQ(errors->metric[0].counter.value, 1.0);
+  }
+  auto store = OpenStore(options);
+  ASSERT_NE(store, nullptr);
+  EXPECT_THAT(store->WriteHealth(), IsOk());
+  EXPECT_EQ(store->HeadSequence(), 2u);
+  EXPECT_THAT(store->LookupRequest("req-3"), IsOkAndHolds(std::nullopt));
+  ASSERT_OK_AND_ASSIGN(MultiAppendResult multi, store->AppendMulti(TwoStreams("s", "t", "req-3")));
+  EXPECT_EQ(multi, (MultiAppendResult{3, 4, {2, 2}, false}));
+  ASSERT_OK_AND_ASSIGN(auto log, store->ReadLog(1, 100));
+  ASSERT_EQ(log.size(), 4u);
+  for (size_t i = 0; i < log.size(); ++i) EXPECT_EQ(log[i].sequence(), i + 1);
+  EXPECT_EQ(log[2].payload().value(), "m1");
+  EXPECT_THAT(store->StreamVersion("s"), IsOkAndHolds(2u));
+}
+
+INSTANTIATE_TEST_SUITE_P(Faults, WalFailureTest,
+                         ::testing::Values(WalFaultFs::Fault::kRetryable,
+                                           WalFaultFs::Fault::kPermanent),
+                         [](const ::testing::TestParamInfo<WalFaultFs::Fault>& info) {
+                           return info.param == WalFaultFs::Fault::kRetryable ? "Retryable"
+                                                                              : "Permanent";
+                         });
 
 TEST_F(RocksDbEventStoreTest, ExportsMetricsLabelledBySource) {
   prometheus::Registry registry;

@@ -56,10 +56,9 @@ absl::Status DevKafka::Launch() {
         "salesperf-devkafka not found: build it (ninja salesperf-devkafka) or set "
         "SALESPERF_DEVKAFKA");
   }
-  std::vector<std::string> args = {binary,
-                                    absl::StrCat("--brokers=", options_.brokers),
-                                    absl::StrCat("--partitions=", options_.partitions),
-                                    "--exit-on-stdin-eof=true"};
+  std::vector<std::string> args = {binary, absl::StrCat("--brokers=", options_.brokers),
+                                   absl::StrCat("--partitions=", options_.partitions),
+                                   "--exit-on-stdin-eof=true"};
   if (!options_.extra_topics.empty()) {
     args.push_back(absl::StrCat("--topics=", absl::StrJoin(options_.extra_topics, ",")));
   }
@@ -106,8 +105,8 @@ absl::Status DevKafka::Launch() {
   }
   constexpr std::string_view kPrefix = "bootstrap=";
   if (!line->starts_with(kPrefix)) {
-    return absl::InternalError(absl::StrCat("salesperf-devkafka printed '", *line,
-                                            "' instead of bootstrap=..."));
+    return absl::InternalError(
+        absl::StrCat("salesperf-devkafka printed '", *line, "' instead of bootstrap=..."));
   }
   bootstrap_ = line->substr(kPrefix.size());
   return absl::OkStatus();
@@ -171,8 +170,7 @@ absl::Status DevKafka::BrokerUp(int32_t broker_id) {
   return Command(absl::StrCat("up ", broker_id < 0 ? "all" : absl::StrCat(broker_id)));
 }
 
-absl::Status DevKafka::SetLeader(const std::string& topic, int32_t partition,
-                                 int32_t broker_id) {
+absl::Status DevKafka::SetLeader(const std::string& topic, int32_t partition, int32_t broker_id) {
   return Command(absl::StrCat("leader ", topic, " ", partition, " ", broker_id));
 }
 

@@ -101,8 +101,9 @@ std::string Execute(Cluster& cluster, const std::string& line) {
         rd_kafka_mock_partition_set_leader(cluster.mock, words[1].c_str(), partition, broker);
     return err == RD_KAFKA_RESP_ERR_NO_ERROR ? "ok" : Fail(rd_kafka_err2str(err));
   }
-  return Fail("unknown command; try: ping, bootstrap, down <id|all>, up <id|all>, "
-              "leader <topic> <partition> <broker_id|-1>");
+  return Fail(
+      "unknown command; try: ping, bootstrap, down <id|all>, up <id|all>, "
+      "leader <topic> <partition> <broker_id|-1>");
 }
 
 // Replies one line per command on stdout. Runs until stdin closes.
@@ -125,8 +126,8 @@ absl::StatusOr<std::vector<TopicSpec>> Topics(const Flags& flags) {
     std::vector<std::string> parts = absl::StrSplit(spec, ':');
     TopicSpec topic{std::string(absl::StripAsciiWhitespace(parts[0])), flags.partitions};
     if (topic.name.empty() || parts.size() > 2 ||
-        (parts.size() == 2 && (!absl::SimpleAtoi(parts[1], &topic.partitions) ||
-                               topic.partitions < 1))) {
+        (parts.size() == 2 &&
+         (!absl::SimpleAtoi(parts[1], &topic.partitions) || topic.partitions < 1))) {
       return absl::InvalidArgumentError(
           absl::StrCat("--topics: expected name[:partitions], got '", spec, "'"));
     }
