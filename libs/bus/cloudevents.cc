@@ -23,8 +23,12 @@ std::vector<Header> CloudEventsHeaders(const common::v1::EventEnvelope& envelope
   headers.push_back({std::string(kCeId), envelope.event_id()});
   headers.push_back({std::string(kCeSource), absl::StrCat("/salesperf/", envelope.source())});
   headers.push_back({std::string(kCeType), PayloadTypeName(envelope.payload())});
+  // Every record carries ce_time (DESIGN.md section 3): business time when the producer
+  // gave one, else when the store accepted the event (always set by the event store).
   if (envelope.has_occurred_at()) {
     headers.push_back({std::string(kCeTime), Rfc3339(envelope.occurred_at())});
+  } else if (envelope.has_recorded_at()) {
+    headers.push_back({std::string(kCeTime), Rfc3339(envelope.recorded_at())});
   }
   headers.push_back({std::string(kCeSubject), envelope.stream_id()});
   headers.push_back({std::string(kContentType), std::string(kProtobufContentType)});

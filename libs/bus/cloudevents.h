@@ -8,7 +8,7 @@
 //                   ("type.googleapis.com/salesperf.activity.v1.CallLogged" ->
 //                   "salesperf.activity.v1.CallLogged")
 //   ce_time         envelope.occurred_at in RFC 3339, UTC ("2026-11-23T05:03:00.25Z");
-//                   absent when occurred_at is unset
+//                   recorded_at when occurred_at is unset; absent only when both are
 //   ce_subject      envelope.stream_id
 //   content-type    application/protobuf
 //   traceparent     envelope.traceparent, when set (W3C Trace Context)

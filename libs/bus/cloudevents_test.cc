@@ -43,9 +43,24 @@ TEST(CloudEventsTest, TraceparentOnlyWhenSet) {
             (Header{"traceparent", "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"}));
 }
 
-TEST(CloudEventsTest, NoTimeHeaderWithoutOccurredAt) {
+TEST(CloudEventsTest, TimeFallsBackToRecordedAtWithoutOccurredAt) {
   common::v1::EventEnvelope e = SampleEnvelope();
   e.clear_occurred_at();
+  e.mutable_recorded_at()->set_seconds(0);
+  bool found = false;
+  for (const Header& h : CloudEventsHeaders(e)) {
+    if (h.key == "ce_time") {
+      found = true;
+      EXPECT_EQ(h.value, "1970-01-01T00:00:00Z");
+    }
+  }
+  EXPECT_TRUE(found);
+}
+
+TEST(CloudEventsTest, NoTimeHeaderWithoutAnyTime) {
+  common::v1::EventEnvelope e = SampleEnvelope();
+  e.clear_occurred_at();
+  e.clear_recorded_at();
   for (const Header& h : CloudEventsHeaders(e)) EXPECT_NE(h.key, "ce_time");
 }
 

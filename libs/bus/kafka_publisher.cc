@@ -63,6 +63,7 @@ std::vector<std::pair<std::string, std::string>> LibrdkafkaSettings(
       {"queue.buffering.max.messages", absl::StrCat(options.queue_buffering_max_messages)},
       {"queue.buffering.max.kbytes", absl::StrCat(options.queue_buffering_max_kbytes)},
       {"message.timeout.ms", absl::StrCat(options.message_timeout_ms)},
+      {"max.in.flight.requests.per.connection", absl::StrCat(options.max_in_flight_requests)},
       {"log.connection.close", "false"},
   };
   settings.insert(settings.end(), options.properties.begin(), options.properties.end());

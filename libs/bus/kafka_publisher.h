@@ -77,6 +77,16 @@ struct KafkaPublisherOptions {
   // by the highest sequence seen would turn into a loss.
   // Default: 0.
   int message_timeout_ms = 0;
+  // max.in.flight.requests.per.connection. Consumers skip any record whose sequence is at
+  // or below the highest they have seen in its partition, so the relay's records must land
+  // in order. Kafka keeps up to 5 in-flight batches in order only when the broker enforces
+  // idempotent sequence numbers; brokers and Kafka-compatible stores that do not (the
+  // librdkafka mock cluster among them) can append a retried batch after a later one,
+  // which those consumers would drop. One request in flight per broker cannot reorder
+  // anywhere; large batches (linger_ms, batch_size_bytes) keep the throughput. Raise it
+  // only on brokers known to enforce idempotence.
+  // Default: 1.
+  int max_in_flight_requests = 1;
   // Any other librdkafka property, applied last (so it may override the fields above):
   // security.protocol, sasl.mechanism, sasl.username, sasl.password, ssl.ca.location...
   // Values are never logged.

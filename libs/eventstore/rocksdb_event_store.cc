@@ -21,7 +21,6 @@
 #include "prometheus/registry.h"
 #include "rocksdb/db.h"
 #include "rocksdb/filter_policy.h"
-#include "rocksdb/memtablerep.h"
 #include "rocksdb/slice_transform.h"
 #include "rocksdb/table.h"
 #include "rocksdb/write_batch.h"
@@ -198,10 +197,6 @@ absl::StatusOr<std::unique_ptr<RocksDbEventStore>> RocksDbEventStore::Open(
   rocksdb::ColumnFamilyOptions requests_options = cf_options;
   requests_options.memtable_whole_key_filtering = true;
   requests_options.memtable_prefix_bloom_size_ratio = 0.05;
-  requests_options.prefix_extractor.reset(
-      rocksdb::NewCappedPrefixTransform(internal::kMaxRequestIdLength));
-  requests_options.memtable_factory.reset(rocksdb::NewHashLinkListRepFactory());
-  db_options.allow_concurrent_memtable_write = false;
 
   std::vector<rocksdb::ColumnFamilyDescriptor> descriptors = {
       {rocksdb::kDefaultColumnFamilyName, cf_options},
@@ -386,7 +381,8 @@ void RocksDbEventStore::WriteGroup(const std::vector<Writer*>& group) {
       RequestRecord record = internal::MakeRecord(request, result);
       batch_status = batch.Put(requests_cf_, request.request_id, keys::EncodeRequestRecord(record));
       if (!batch_status.ok()) break;
-      pending_requests.emplace(request.request_id, std::move(record));
+      // Only a later member of the group can retry this request.
+      if (w != group.back()) pending_requests.emplace(request.request_id, std::move(record));
     }
     w->result = std::move(result);
   }

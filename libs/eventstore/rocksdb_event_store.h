@@ -12,6 +12,9 @@
 // sequences are assigned in commit order, become visible in order, and a failed write
 // consumes none. README.md explains why this is not left to RocksDB's own group commit.
 //
+// Failed writes: after a group write fails, every later append that would write fails
+// with UNAVAILABLE until the store is reopened (see WriteHealth); reads keep working.
+//
 // Thread safety: every method may be called from any number of threads at once. The
 // store must outlive every call into it; destroying it closes the database.
 #ifndef SALESPERF_LIBS_EVENTSTORE_ROCKSDB_EVENT_STORE_H_

@@ -70,9 +70,9 @@ absl::StatusOr<std::unique_ptr<TargetsService>> TargetsService::Open(
           bus::KafkaPublisherOptions publisher_options;
           publisher_options.bootstrap_servers = brokers;
           publisher_options.client_id = "salesperf-targets";
-          ASSIGN_OR_RETURN(std::unique_ptr<bus::KafkaPublisher> publisher,
-                           bus::KafkaPublisher::Create(std::move(publisher_options),
-                                                       std::move(on_delivery)));
+          ASSIGN_OR_RETURN(
+              std::unique_ptr<bus::KafkaPublisher> publisher,
+              bus::KafkaPublisher::Create(std::move(publisher_options), std::move(on_delivery)));
           return bus::PublisherPtr(std::move(publisher));
         },
         service->cursors_.get(), relay_options);

@@ -193,7 +193,7 @@ uint64_t TargetsApplication::org_version() const {
 }
 
 absl::StatusOr<std::vector<v1::OrgEvent>> TargetsApplication::ReadOrgEvents(uint64_t from,
-                                                                             uint64_t to) const {
+                                                                            uint64_t to) const {
   std::vector<v1::OrgEvent> out;
   while (from <= to) {
     ASSIGN_OR_RETURN(std::vector<EventEnvelope> batch,
@@ -240,8 +240,8 @@ absl::StatusOr<OrgState> TargetsApplication::FoldOrgTo(uint64_t version) const {
 }
 
 template <typename Response, typename Request, typename Respond>
-absl::StatusOr<Response> TargetsApplication::RunOrg(const CallContext& ctx,
-                                                    const Request& request, Respond respond) {
+absl::StatusOr<Response> TargetsApplication::RunOrg(const CallContext& ctx, const Request& request,
+                                                    Respond respond) {
   RETURN_IF_ERROR(CheckRequestId(request.request_id()));
   const std::string fingerprint = Fingerprint(request);
   // The first response of an earlier request: the org as that request left it.
@@ -277,9 +277,9 @@ absl::StatusOr<Response> TargetsApplication::RunOrg(const CallContext& ctx,
     uint64_t version;
     {
       absl::ReaderMutexLock read(&org_mu_);
-      ASSIGN_OR_RETURN(events,
-                       DecideOrg(OrgCommand(Command<Request>{CommandMeta{now, ctx.actor}, request}),
-                                 org_));
+      ASSIGN_OR_RETURN(
+          events,
+          DecideOrg(OrgCommand(Command<Request>{CommandMeta{now, ctx.actor}, request}), org_));
       version = org_.version();
     }
     AppendRequest append;
@@ -360,8 +360,8 @@ absl::StatusOr<v1::HireRepResponse> TargetsApplication::HireRep(const CallContex
           absl::Time now) -> absl::StatusOr<v1::HireRepResponse> {
         if (org.FindRep(request.rep_id()) == nullptr) return Missing("rep");
         v1::HireRepResponse response;
-        *response.mutable_rep() = org.RepView(
-            request.rep_id(), ResponseDay(events, request.effective_from(), org, now));
+        *response.mutable_rep() =
+            org.RepView(request.rep_id(), ResponseDay(events, request.effective_from(), org, now));
         return response;
       });
 }
@@ -374,8 +374,8 @@ absl::StatusOr<v1::MoveRepResponse> TargetsApplication::MoveRep(const CallContex
           absl::Time now) -> absl::StatusOr<v1::MoveRepResponse> {
         if (org.FindRep(request.rep_id()) == nullptr) return Missing("rep");
         v1::MoveRepResponse response;
-        *response.mutable_rep() = org.RepView(
-            request.rep_id(), ResponseDay(events, request.effective_from(), org, now));
+        *response.mutable_rep() =
+            org.RepView(request.rep_id(), ResponseDay(events, request.effective_from(), org, now));
         return response;
       });
 }
@@ -403,8 +403,8 @@ absl::StatusOr<v1::DeactivateRepResponse> TargetsApplication::DeactivateRep(
           absl::Time now) -> absl::StatusOr<v1::DeactivateRepResponse> {
         if (org.FindRep(request.rep_id()) == nullptr) return Missing("rep");
         v1::DeactivateRepResponse response;
-        *response.mutable_rep() = org.RepView(
-            request.rep_id(), ResponseDay(events, request.effective_from(), org, now));
+        *response.mutable_rep() =
+            org.RepView(request.rep_id(), ResponseDay(events, request.effective_from(), org, now));
         return response;
       });
 }
@@ -460,8 +460,7 @@ absl::StatusOr<TargetState> TargetsApplication::LoadTarget(const std::string& ta
                      options_.store->ReadStream(stream, state.version() + 1, want));
     if (batch.empty()) break;
     for (const EventEnvelope& envelope : batch) {
-      ASSIGN_OR_RETURN(std::optional<v1::TargetEvent> event,
-                       UnpackTargetEvent(envelope.payload()));
+      ASSIGN_OR_RETURN(std::optional<v1::TargetEvent> event, UnpackTargetEvent(envelope.payload()));
       state = EvolveTarget(std::move(state), event.has_value() ? *event : v1::TargetEvent());
     }
   }
@@ -474,7 +473,8 @@ absl::StatusOr<v1::Target> TargetsApplication::ReplayTarget(const RequestRecord&
     return absl::InternalError(absl::StrCat("request record names stream ", record.stream_id));
   }
   ASSIGN_OR_RETURN(TargetState state, LoadTarget(*target_id, record.result.stream_version));
-  if (!state.exists()) return absl::NotFoundError(absl::StrCat("target ", *target_id, " not found"));
+  if (!state.exists())
+    return absl::NotFoundError(absl::StrCat("target ", *target_id, " not found"));
   return state.target;
 }
 
@@ -527,8 +527,8 @@ absl::StatusOr<Response> TargetsApplication::RunTarget(const CallContext& ctx,
         continue;
       }
       if (absl::IsAborted(result.status())) {
-        return absl::AbortedError(absl::StrCat("target ", target_id,
-                                               " was changed concurrently; reload it and retry"));
+        return absl::AbortedError(
+            absl::StrCat("target ", target_id, " was changed concurrently; reload it and retry"));
       }
       return result.status();
     }
@@ -675,10 +675,10 @@ absl::StatusOr<v1::DecomposeTargetResponse> TargetsApplication::DecomposeTarget(
         *key.mutable_scope() = filled.children(i).scope();
         ASSIGN_OR_RETURN(std::optional<std::string> existing, queries_.OpenTargetForKey(key));
         if (existing.has_value()) {
-          return absl::AlreadyExistsError(absl::StrCat(
-              "target ", *existing, " already covers ", DescribeScope(key.scope()),
-              ", this metric and ", key.period().id(), " (children[", i,
-              "].scope); close it or leave that child out"));
+          return absl::AlreadyExistsError(
+              absl::StrCat("target ", *existing, " already covers ", DescribeScope(key.scope()),
+                           ", this metric and ", key.period().id(), " (children[", i,
+                           "].scope); close it or leave that child out"));
         }
       }
     }
@@ -687,8 +687,8 @@ absl::StatusOr<v1::DecomposeTargetResponse> TargetsApplication::DecomposeTarget(
     append.request_fingerprint = fingerprint;
     if (decided.empty()) {
       // Already decomposed this way: record the request against the parent only.
-      append.streams.push_back({TargetStreamId(filled.target_id()),
-                                ExpectedVersion::Exactly(parent.version()), {}});
+      append.streams.push_back(
+          {TargetStreamId(filled.target_id()), ExpectedVersion::Exactly(parent.version()), {}});
     }
     for (const StreamEvent& e : decided) {
       ASSIGN_OR_RETURN(google::protobuf::Any payload, PackTargetEvent(e.event));
@@ -727,8 +727,7 @@ absl::StatusOr<v1::DecomposeTargetResponse> TargetsApplication::DecomposeTarget(
     }
     *response.mutable_parent() = EvolveTarget(std::move(parent), decided[0].event).target;
     for (size_t i = 1; i < decided.size(); ++i) {
-      *response.add_children() =
-          EvolveTarget(std::move(children[i - 1]), decided[i].event).target;
+      *response.add_children() = EvolveTarget(std::move(children[i - 1]), decided[i].event).target;
     }
     return response;
   }

@@ -147,8 +147,7 @@ class TargetsApplication {
 
   // The generic org command: idempotency, decide/append with retries, evolve, respond.
   template <typename Response, typename Request, typename Respond>
-  absl::StatusOr<Response> RunOrg(const CallContext& ctx, const Request& request,
-                                  Respond respond);
+  absl::StatusOr<Response> RunOrg(const CallContext& ctx, const Request& request, Respond respond);
 
   // A target folded from its stream up to `max_version` (0: all).
   absl::StatusOr<TargetState> LoadTarget(const std::string& target_id,

@@ -24,7 +24,6 @@
 // index rows are written once and never moved; status lives in the "t/" row only.
 #include "services/targets/projections/keys.h"
 
-
 namespace salesperf::targets::keys {
 namespace {
 

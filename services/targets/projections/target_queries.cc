@@ -22,7 +22,8 @@ constexpr int kMaxPageSize = 1000;
 constexpr std::string_view kPageTokenPrefix = "t1:";
 
 absl::Status InvalidFieldIfBad(const std::string& field, const std::string& id) {
-  if (absl::Status s = ValidateId(id); !s.ok()) return InvalidField(field, std::string(s.message()));
+  if (absl::Status s = ValidateId(id); !s.ok())
+    return InvalidField(field, std::string(s.message()));
   return absl::OkStatus();
 }
 
@@ -31,8 +32,8 @@ absl::Status NotFound(const std::string& target_id) {
 }
 
 bool Matches(const v1::Target& t, const v1::ListTargetsRequest& r) {
-  if (r.has_scope() && (t.key().scope().kind() != r.scope().kind() ||
-                        t.key().scope().id() != r.scope().id())) {
+  if (r.has_scope() &&
+      (t.key().scope().kind() != r.scope().kind() || t.key().scope().id() != r.scope().id())) {
     return false;
   }
   if (r.metric() != v1::METRIC_UNSPECIFIED && t.key().metric() != r.metric()) return false;
@@ -121,8 +122,8 @@ absl::StatusOr<v1::ListTargetsResponse> TargetQueries::ListTargets(
     }
     if (!Matches(target, r)) continue;
     if (response.targets_size() == size) {
-      response.mutable_page()->set_next_page_token(
-          std::string(kPageTokenPrefix) + response.targets(size - 1).target_id());
+      response.mutable_page()->set_next_page_token(std::string(kPageTokenPrefix) +
+                                                   response.targets(size - 1).target_id());
       break;
     }
     *response.add_targets() = std::move(target);
@@ -173,9 +174,9 @@ absl::StatusOr<v1::RollupNode> TargetQueries::GetTargetRollup(const std::string&
                        Find(std::string(*child_id), snapshot.get()));
       if (!child.has_value()) return absl::DataLossError("child index names a missing target");
       if (static_cast<int>(tree.size()) >= kMaxRollupNodes) {
-        return absl::ResourceExhaustedError(
-            absl::StrCat("the tree under target ", target_id, " has more than ",
-                         kMaxRollupNodes, " targets; ask for fewer levels (depth)"));
+        return absl::ResourceExhaustedError(absl::StrCat("the tree under target ", target_id,
+                                                         " has more than ", kMaxRollupNodes,
+                                                         " targets; ask for fewer levels (depth)"));
       }
       queue.emplace_back(child->target_id(), level + 1);
       tree.push_back(*std::move(child));

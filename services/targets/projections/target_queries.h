@@ -33,8 +33,7 @@ class TargetQueries {
   // Filters and pages as ListTargetsRequest documents; ordered by target_id.
   absl::StatusOr<v1::ListTargetsResponse> ListTargets(const v1::ListTargetsRequest& request) const;
   // Oldest first.
-  absl::StatusOr<v1::GetTargetHistoryResponse> GetTargetHistory(
-      const std::string& target_id) const;
+  absl::StatusOr<v1::GetTargetHistoryResponse> GetTargetHistory(const std::string& target_id) const;
   // The tree under `target_id` folded by the domain's Rollup.
   absl::StatusOr<v1::RollupNode> GetTargetRollup(const std::string& target_id, int depth) const;
   // The id of a target with `key` that is not closed, if any (the lowest id).

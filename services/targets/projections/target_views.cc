@@ -28,9 +28,9 @@ absl::StatusOr<TargetState> Fold(const projection::EventEnvelope& envelope,
     return absl::DataLossError(absl::StrCat("malformed row for ", envelope.stream_id()));
   }
   if (envelope.stream_version() != state.version() + 1) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        envelope.stream_id(), " version ", envelope.stream_version(), " does not follow ",
-        state.version()));
+    return absl::InvalidArgumentError(absl::StrCat(envelope.stream_id(), " version ",
+                                                   envelope.stream_version(), " does not follow ",
+                                                   state.version()));
   }
   return EvolveTarget(std::move(state), event);
 }

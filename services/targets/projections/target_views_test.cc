@@ -151,11 +151,10 @@ TEST_F(TargetViewsTest, RebuildAndAFreshFoldEqualTheIncrementalRows) {
   options.batch_size = 3;
   options.poll_timeout = absl::Milliseconds(10);
   options.clock = &clock_;
-  ASSERT_OK_AND_ASSIGN(
-      std::unique_ptr<projection::ProjectionRunner> runner,
-      projection::ProjectionRunner::Create(
-          db.get(), std::make_unique<projection::VectorSource>(std::move(records)),
-          NewTargetViews(), options));
+  ASSERT_OK_AND_ASSIGN(std::unique_ptr<projection::ProjectionRunner> runner,
+                       projection::ProjectionRunner::Create(
+                           db.get(), std::make_unique<projection::VectorSource>(std::move(records)),
+                           NewTargetViews(), options));
   ASSERT_OK(runner->CatchUp(absl::Seconds(30)));
   EXPECT_EQ(AllRows(*db), incremental);
   EXPECT_EQ(runner->Stats().dead_lettered, 0u);

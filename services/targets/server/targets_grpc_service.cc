@@ -48,8 +48,7 @@ absl::Status ValidateAtEdge(const google::protobuf::Message& request) {
 
 template <typename Req, typename Resp, typename Call>
 grpc::ServerUnaryReactor* TargetsGrpcService::Serve(grpc::CallbackServerContext* context,
-                                                    const Req* request, Resp* response,
-                                                    Call call) {
+                                                    const Req* request, Resp* response, Call call) {
   return server::HandleUnary(
       context, request, response, options_.authenticator,
       [&](const server::Principal& who, const Req& req, Resp* out) -> absl::Status {
@@ -68,21 +67,21 @@ grpc::ServerUnaryReactor* TargetsGrpcService::Serve(grpc::CallbackServerContext*
 }
 
 // Mutations take the caller; queries do not.
-#define SALESPERF_TARGETS_MUTATION(Method)                                                     \
-  grpc::ServerUnaryReactor* TargetsGrpcService::Method(grpc::CallbackServerContext* c,         \
-                                                       const v1::Method##Request* req,         \
-                                                       v1::Method##Response* resp) {           \
+#define SALESPERF_TARGETS_MUTATION(Method)                                                    \
+  grpc::ServerUnaryReactor* TargetsGrpcService::Method(grpc::CallbackServerContext* c,        \
+                                                       const v1::Method##Request* req,        \
+                                                       v1::Method##Response* resp) {          \
     return Serve(c, req, resp, [this](const CallContext& ctx, const v1::Method##Request& r) { \
-      return app_->Method(ctx, r);                                                             \
-    });                                                                                        \
+      return app_->Method(ctx, r);                                                            \
+    });                                                                                       \
   }
-#define SALESPERF_TARGETS_QUERY(Method)                                                        \
-  grpc::ServerUnaryReactor* TargetsGrpcService::Method(grpc::CallbackServerContext* c,         \
-                                                       const v1::Method##Request* req,         \
-                                                       v1::Method##Response* resp) {           \
-    return Serve(c, req, resp, [this](const CallContext&, const v1::Method##Request& r) {     \
-      return app_->Method(r);                                                                  \
-    });                                                                                        \
+#define SALESPERF_TARGETS_QUERY(Method)                                                   \
+  grpc::ServerUnaryReactor* TargetsGrpcService::Method(grpc::CallbackServerContext* c,    \
+                                                       const v1::Method##Request* req,    \
+                                                       v1::Method##Response* resp) {      \
+    return Serve(c, req, resp, [this](const CallContext&, const v1::Method##Request& r) { \
+      return app_->Method(r);                                                             \
+    });                                                                                   \
   }
 
 SALESPERF_TARGETS_MUTATION(SetOrganisationSettings)

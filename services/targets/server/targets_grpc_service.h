@@ -59,8 +59,7 @@ class TargetsGrpcService final : public v1::TargetsService::CallbackService {
   grpc::ServerUnaryReactor* GetOrganisation(grpc::CallbackServerContext* c,
                                             const v1::GetOrganisationRequest* req,
                                             v1::GetOrganisationResponse* resp) override;
-  grpc::ServerUnaryReactor* ListReps(grpc::CallbackServerContext* c,
-                                     const v1::ListRepsRequest* req,
+  grpc::ServerUnaryReactor* ListReps(grpc::CallbackServerContext* c, const v1::ListRepsRequest* req,
                                      v1::ListRepsResponse* resp) override;
   grpc::ServerUnaryReactor* DraftTarget(grpc::CallbackServerContext* c,
                                         const v1::DraftTargetRequest* req,

@@ -3,6 +3,7 @@
 // ALREADY_EXISTS, FAILED_PRECONDITION, ABORTED on a stale expected_version, idempotent
 // retries that return the first response and write nothing, and a reused request_id.
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "gmock/gmock.h"
@@ -16,13 +17,13 @@ namespace {
 using ::salesperf::testing::EqualsProto;
 using ::salesperf::testing::IsOk;
 using ::salesperf::testing::StatusIs;
-using ::testing::ElementsAre;
-using ::testing::Property;
-using ::testing::HasSubstr;
-using ::testing::UnorderedElementsAre;
 using testing::Cny;
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
 using testing::MakeScope;
+using ::testing::Property;
 using testing::Stub;
+using ::testing::UnorderedElementsAre;
 
 constexpr auto kCompany = common::v1::SCOPE_KIND_COMPANY;
 constexpr auto kRegion = common::v1::SCOPE_KIND_REGION;
@@ -304,6 +305,33 @@ TEST_F(TargetsGrpcTest, DraftTargetGeneratesAnIdAndIsIdempotent) {
   EXPECT_THAT(Call(&Stub::DraftTarget, changed, "tom"),
               StatusIs(absl::StatusCode::kAlreadyExists, HasSubstr("different request")));
   EXPECT_EQ(Head(), head);
+}
+
+TEST_F(TargetsGrpcTest, ConcurrentDraftsOfOneKeyCreateOneTarget) {
+  std::vector<v1::DraftTargetRequest> requests;
+  for (int i = 0; i < 6; ++i) {
+    requests.push_back(DraftRequest(MakeScope(kTeam, "t-sh"), 100 + i, absl::StrCat("race-", i)));
+  }
+  std::vector<absl::Status> results(requests.size());
+  std::vector<std::thread> threads;
+  for (size_t i = 0; i < requests.size(); ++i) {
+    threads.emplace_back(
+        [&, i] { results[i] = Call(&Stub::DraftTarget, requests[i], "tom").status(); });
+  }
+  for (std::thread& t : threads) t.join();
+  int created = 0;
+  for (const absl::Status& s : results) {
+    if (s.ok()) {
+      ++created;
+    } else {
+      EXPECT_THAT(s, StatusIs(absl::StatusCode::kAlreadyExists));
+    }
+  }
+  EXPECT_EQ(created, 1);
+  v1::ListTargetsRequest list;
+  *list.mutable_scope() = MakeScope(kTeam, "t-sh");
+  ASSERT_OK_AND_ASSIGN(v1::ListTargetsResponse listed, Call(&Stub::ListTargets, list));
+  EXPECT_EQ(listed.targets_size(), 1);
 }
 
 TEST_F(TargetsGrpcTest, DraftTargetErrors) {

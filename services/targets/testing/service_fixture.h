@@ -73,7 +73,7 @@ class ServiceFixture : public ::testing::Test {
 
   // Closes the server and the service (storage included), as a process exit would.
   void Close() {
-    if (server_ != nullptr) server_->Shutdown(absl::Now());
+    if (server_ != nullptr) server_->Shutdown(absl::Now() + absl::Seconds(5));
     stub_.reset();
     channel_.reset();
     server_.reset();
