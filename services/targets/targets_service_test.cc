@@ -10,7 +10,6 @@ namespace {
 
 using ::salesperf::testing::EqualsProto;
 using ::salesperf::testing::StatusIs;
-using testing::Cny;
 using testing::MakeScope;
 using testing::Stub;
 

@@ -481,14 +481,14 @@ absl::StatusOr<v1::Target> TargetsApplication::ReplayTarget(const RequestRecord&
 template <typename Response, typename Request, typename MakeCommand>
 absl::StatusOr<Response> TargetsApplication::RunTarget(const CallContext& ctx,
                                                        const Request& request,
-                                                       std::string target_id,
+                                                       const std::string& target_id,
                                                        uint64_t expected_version,
                                                        MakeCommand make_command) {
   RETURN_IF_ERROR(CheckRequestId(request.request_id()));
   const std::string fingerprint = Fingerprint(request);
   auto respond = [](v1::Target target) {
     Response response;
-    *response.mutable_target() = std::move(target);
+    response.mutable_target()->Swap(&target);
     return response;
   };
   auto replay = [&](const RequestRecord& record) -> absl::StatusOr<Response> {

@@ -154,7 +154,7 @@ class TargetsApplication {
                                          uint64_t max_version = 0) const;
   template <typename Response, typename Request, typename MakeCommand>
   absl::StatusOr<Response> RunTarget(const CallContext& ctx, const Request& request,
-                                     std::string target_id, uint64_t expected_version,
+                                     const std::string& target_id, uint64_t expected_version,
                                      MakeCommand make_command);
   // The first response of a target command, from its request record.
   absl::StatusOr<v1::Target> ReplayTarget(const eventstore::RequestRecord& record) const;

@@ -15,7 +15,6 @@ namespace salesperf::targets {
 namespace {
 
 using ::salesperf::testing::EqualsProto;
-using ::salesperf::testing::IsOk;
 using ::salesperf::testing::StatusIs;
 using testing::Cny;
 using ::testing::ElementsAre;
@@ -309,6 +308,7 @@ TEST_F(TargetsGrpcTest, DraftTargetGeneratesAnIdAndIsIdempotent) {
 
 TEST_F(TargetsGrpcTest, ConcurrentDraftsOfOneKeyCreateOneTarget) {
   std::vector<v1::DraftTargetRequest> requests;
+  requests.reserve(6);
   for (int i = 0; i < 6; ++i) {
     requests.push_back(DraftRequest(MakeScope(kTeam, "t-sh"), 100 + i, absl::StrCat("race-", i)));
   }
