@@ -51,7 +51,7 @@ absl::StatusOr<std::unique_ptr<KafkaDeadLetterSink>> KafkaDeadLetterSink::Create
 
 absl::StatusOr<std::unique_ptr<KafkaDeadLetterSink>> KafkaDeadLetterSink::Create(
     KafkaDeadLetterSinkOptions options,
-    std::function<absl::StatusOr<PublisherPtr>(DeliveryCallback)> factory) {
+    const std::function<absl::StatusOr<PublisherPtr>(DeliveryCallback)>& factory) {
   if (absl::Status s = ValidateTopicComponent(options.consumer); !s.ok()) return s;
   std::unique_ptr<KafkaDeadLetterSink> sink(new KafkaDeadLetterSink(std::move(options)));
   KafkaDeadLetterSink* self = sink.get();

@@ -71,7 +71,7 @@ class KafkaDeadLetterSink final : public projection::DeadLetterSink {
   // A sink on any publisher (tests), built by `factory` with the sink's callback.
   static absl::StatusOr<std::unique_ptr<KafkaDeadLetterSink>> Create(
       KafkaDeadLetterSinkOptions options,
-      std::function<absl::StatusOr<PublisherPtr>(DeliveryCallback)> factory);
+      const std::function<absl::StatusOr<PublisherPtr>(DeliveryCallback)>& factory);
 
   absl::Status Send(const projection::SourcedEvent& record, std::string_view error) override;
 

@@ -7,7 +7,8 @@
 
 namespace salesperf::bus {
 
-LocalSource::LocalSource(std::vector<eventstore::EventStore*> stores, LocalSourceOptions options)
+LocalSource::LocalSource(const std::vector<eventstore::EventStore*>& stores,
+                         LocalSourceOptions options)
     : options_(options) {
   for (eventstore::EventStore* store : stores) cursors_.push_back({store, 1});
   for (eventstore::EventStore* store : stores) {
@@ -48,9 +49,8 @@ absl::Status LocalSource::Start(projection::PositionLookup lookup) {
 }
 
 bool LocalSource::AnyAvailable() const {
-  return std::any_of(cursors_.begin(), cursors_.end(), [](const Cursor& c) {
-    return c.store->HeadSequence() >= c.next_sequence;
-  });
+  return std::any_of(cursors_.begin(), cursors_.end(),
+                     [](const Cursor& c) { return c.store->HeadSequence() >= c.next_sequence; });
 }
 
 absl::Status LocalSource::ReadAvailable(size_t max_events,

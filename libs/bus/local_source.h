@@ -34,7 +34,7 @@ struct LocalSourceOptions {
 
 class LocalSource final : public projection::EventSource {
  public:
-  LocalSource(std::vector<eventstore::EventStore*> stores, LocalSourceOptions options = {});
+  LocalSource(const std::vector<eventstore::EventStore*>& stores, LocalSourceOptions options = {});
   ~LocalSource() override;
 
   absl::Status Start(projection::PositionLookup lookup) override;

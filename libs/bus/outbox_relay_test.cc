@@ -23,7 +23,6 @@ using ::salesperf::bus::testing::ConsumedRecord;
 using ::salesperf::bus::testing::ReadTopic;
 using ::salesperf::eventstore::AppendRequest;
 using ::salesperf::eventstore::EventEnvelope;
-using ::salesperf::eventstore::ExpectedVersion;
 using ::salesperf::eventstore::MemoryEventStore;
 using ::salesperf::eventstore::MemoryEventStoreOptions;
 using ::salesperf::testing::DevKafka;

@@ -10,7 +10,8 @@ std::string EnvTwin(std::string_view flag_name) {
   std::string_view name = flag_name;
   if (name.starts_with("--")) name.remove_prefix(2);
   std::string env = "SALESPERF_";
-  for (char c : name) env.push_back(c == '-' ? '_' : absl::ascii_toupper(static_cast<unsigned char>(c)));
+  for (char c : name)
+    env.push_back(c == '-' ? '_' : absl::ascii_toupper(static_cast<unsigned char>(c)));
   return env;
 }
 

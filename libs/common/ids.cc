@@ -10,7 +10,8 @@ namespace salesperf {
 absl::Status ValidateId(std::string_view id) {
   if (id.empty()) return absl::InvalidArgumentError("must not be empty");
   if (id.size() > kMaxIdLength) {
-    return absl::InvalidArgumentError(absl::StrCat("must be at most ", kMaxIdLength, " characters"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("must be at most ", kMaxIdLength, " characters"));
   }
   for (char c : id) {
     if (!absl::ascii_isalnum(static_cast<unsigned char>(c)) && c != '.' && c != '_' && c != ':' &&

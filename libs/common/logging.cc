@@ -26,10 +26,14 @@ LogConfig& Config() {
 
 std::string_view LevelName(LogLevel level) {
   switch (level) {
-    case LogLevel::kDebug: return "debug";
-    case LogLevel::kInfo: return "info";
-    case LogLevel::kWarn: return "warn";
-    case LogLevel::kError: return "error";
+    case LogLevel::kDebug:
+      return "debug";
+    case LogLevel::kInfo:
+      return "info";
+    case LogLevel::kWarn:
+      return "warn";
+    case LogLevel::kError:
+      return "error";
   }
   return "info";
 }
@@ -37,7 +41,7 @@ std::string_view LevelName(LogLevel level) {
 bool LooksSecret(std::string_view key) {
   std::string lower = absl::AsciiStrToLower(std::string(key));
   for (std::string_view word : {"token", "password", "passwd", "authorization", "secret", "cookie",
-                                  "api_key", "apikey", "credential"}) {
+                                "api_key", "apikey", "credential"}) {
     if (lower.find(word) != std::string::npos) return true;
   }
   return false;
@@ -47,9 +51,12 @@ nlohmann::json ToJson(const LogField::Value& value) {
   return std::visit(
       [](const auto& v) -> nlohmann::json {
         using T = std::decay_t<decltype(v)>;
-        if constexpr (std::is_same_v<T, std::string_view>) return std::string(v);
-        else if constexpr (std::is_same_v<T, const char*>) return std::string(v ? v : "");
-        else return v;
+        if constexpr (std::is_same_v<T, std::string_view>)
+          return std::string(v);
+        else if constexpr (std::is_same_v<T, const char*>)
+          return std::string(v ? v : "");
+        else
+          return v;
       },
       value);
 }
@@ -85,7 +92,8 @@ bool LogEnabled(LogLevel level) {
 void Log(LogLevel level, std::string_view message, std::initializer_list<LogField> fields) {
   if (!LogEnabled(level)) return;
   LogConfig& config = Config();
-  const std::string time = absl::FormatTime("%Y-%m-%dT%H:%M:%E6SZ", absl::Now(), absl::UTCTimeZone());
+  const std::string time =
+      absl::FormatTime("%Y-%m-%dT%H:%M:%E6SZ", absl::Now(), absl::UTCTimeZone());
   std::string line;
   {
     absl::MutexLock lock(&config.mu);
@@ -102,7 +110,8 @@ void Log(LogLevel level, std::string_view message, std::initializer_list<LogFiel
       }
       line = j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
     } else {
-      line = time + " " + std::string(LevelName(level)) + " " + std::string(message);
+      line = time;
+      line.append(" ").append(LevelName(level)).append(" ").append(message);
       for (const LogField& f : fields) {
         nlohmann::json v = LooksSecret(f.key) ? nlohmann::json("[redacted]") : ToJson(f.value);
         line += " " + std::string(f.key) + "=" +

@@ -24,7 +24,7 @@ namespace salesperf {
 enum class LogLevel { kDebug = 0, kInfo = 1, kWarn = 2, kError = 3 };
 enum class LogFormat { kJson, kText };
 
-absl::StatusOr<LogLevel> ParseLogLevel(std::string_view name);   // debug|info|warn|error
+absl::StatusOr<LogLevel> ParseLogLevel(std::string_view name);    // debug|info|warn|error
 absl::StatusOr<LogFormat> ParseLogFormat(std::string_view name);  // json|text
 
 struct LogField {

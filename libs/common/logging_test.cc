@@ -16,7 +16,6 @@ namespace {
 
 using ::salesperf::testing::StatusIs;
 using ::testing::MatchesRegex;
-using ::testing::StartsWith;
 
 class LoggingTest : public ::testing::Test {
  protected:

@@ -21,7 +21,6 @@ namespace salesperf {
 namespace {
 
 using ::salesperf::testing::EqualsProto;
-using ::salesperf::testing::IsOk;
 using ::salesperf::testing::IsOkAndHolds;
 using ::salesperf::testing::StatusIs;
 using ::testing::ElementsAre;

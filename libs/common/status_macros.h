@@ -13,22 +13,22 @@
 #define SALESPERF_STATUS_CONCAT_INNER(a, b) a##b
 #define SALESPERF_STATUS_CONCAT(a, b) SALESPERF_STATUS_CONCAT_INNER(a, b)
 
-#define RETURN_IF_ERROR(expr)                                    \
-  do {                                                           \
+#define RETURN_IF_ERROR(expr)                                                 \
+  do {                                                                        \
     if (::absl::Status _salesperf_status = (expr); !_salesperf_status.ok()) { \
-      return _salesperf_status;                                  \
-    }                                                            \
+      return _salesperf_status;                                               \
+    }                                                                         \
   } while (false)
 
 #define SALESPERF_ASSIGN_OR_RETURN_IMPL(statusor, lhs, rexpr) \
-  auto statusor = (rexpr);                                     \
-  if (!statusor.ok()) {                                        \
-    return std::move(statusor).status();                       \
-  }                                                            \
-  lhs = *std::move(statusor)
+  auto statusor = (rexpr); /* NOLINT(bugprone-macro-parentheses) */                                    \
+  if (!statusor.ok()) {                                       \
+    return std::move(statusor).status();                      \
+  }                                                           \
+  lhs = *std::move(statusor)  /* NOLINT(bugprone-macro-parentheses): lhs may be a declaration */
 
-#define ASSIGN_OR_RETURN(lhs, rexpr) \
-  SALESPERF_ASSIGN_OR_RETURN_IMPL(   \
-      SALESPERF_STATUS_CONCAT(_salesperf_statusor_, __LINE__), lhs, rexpr)
+#define ASSIGN_OR_RETURN(lhs, rexpr)                                                            \
+  SALESPERF_ASSIGN_OR_RETURN_IMPL(SALESPERF_STATUS_CONCAT(_salesperf_statusor_, __LINE__), lhs, \
+                                  rexpr)
 
 #endif  // SALESPERF_LIBS_COMMON_STATUS_MACROS_H_

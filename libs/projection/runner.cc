@@ -12,9 +12,8 @@
 #include "prometheus/gauge.h"
 #include "prometheus/histogram.h"
 #include "prometheus/registry.h"
-#include "rocksdb/comparator.h"
 #include "rocksdb/db.h"
-#include "rocksdb/utilities/write_batch_with_index.h"
+#include "rocksdb/write_batch.h"
 
 namespace salesperf::projection {
 namespace {
@@ -28,37 +27,19 @@ absl::Time FromProto(const google::protobuf::Timestamp& t) {
 // A view's access to the current batch: reads see the batch over the committed rows.
 class BatchViewTxn : public ViewTxn {
  public:
-  BatchViewTxn(rocksdb::DB* db, rocksdb::WriteBatchWithIndex* batch,
-               rocksdb::ColumnFamilyHandle* cf)
-      : db_(db), batch_(batch), cf_(cf) {}
+  BatchViewTxn(RowCache* rows, size_t view) : rows_(rows), view_(view) {}
 
   absl::StatusOr<std::optional<std::string>> Get(std::string_view key) override {
-    std::string value;
-    rocksdb::Status s = batch_->GetFromBatchAndDB(db_, rocksdb::ReadOptions(), cf_,
-                                                  rocksdb::Slice(key.data(), key.size()), &value);
-    if (s.IsNotFound()) return std::nullopt;
-    if (!s.ok()) return absl::UnavailableError(absl::StrCat("view read: ", s.ToString()));
-    return value;
+    return rows_->Get(view_, key);
   }
   void Put(std::string_view key, std::string_view value) override {
-    Remember(batch_->Put(cf_, rocksdb::Slice(key.data(), key.size()),
-                         rocksdb::Slice(value.data(), value.size())));
+    rows_->Put(view_, key, value);
   }
-  void Delete(std::string_view key) override {
-    Remember(batch_->Delete(cf_, rocksdb::Slice(key.data(), key.size())));
-  }
-  // The first write error, which fails the batch (Put and Delete cannot return one).
-  const absl::Status& error() const { return error_; }
+  void Delete(std::string_view key) override { rows_->Delete(view_, key); }
 
  private:
-  void Remember(const rocksdb::Status& s) {
-    if (!s.ok() && error_.ok()) error_ = absl::InternalError("view write: " + s.ToString());
-  }
-
-  rocksdb::DB* db_;
-  rocksdb::WriteBatchWithIndex* batch_;
-  rocksdb::ColumnFamilyHandle* cf_;
-  absl::Status error_;
+  RowCache* rows_;
+  size_t view_;
 };
 
 }  // namespace
@@ -195,7 +176,9 @@ ProjectionRunner::ProjectionRunner(ViewDb* db, EventSourcePtr source, std::vecto
       source_(std::move(source)),
       views_(std::move(views)),
       options_(std::move(options)),
-      clock_(options_.clock == nullptr ? RealClock() : options_.clock) {
+      clock_(options_.clock == nullptr ? RealClock() : options_.clock),
+      rows_(db_->db(), views_.size(), options_.row_cache_bytes),
+      seen_resets_(db_->reset_count()) {
   for (const ViewPtr& view : views_) view_names_.emplace_back(view->name());
   if (options_.dead_letters == nullptr) {
     owned_dead_letters_ = std::make_unique<RocksDbDeadLetterSink>(db_, options_.name, clock_);
@@ -310,11 +293,50 @@ absl::StatusOr<ProjectionRunner::BatchOutcome> ProjectionRunner::ApplyAndCommit(
     ASSIGN_OR_RETURN(rocksdb::ColumnFamilyHandle * handle, db_->ViewHandle(view));
     handles.push_back(handle);
   }
-  // overwrite_key: a view that rewrites a row reads its latest value back.
-  rocksdb::WriteBatchWithIndex batch(rocksdb::BytewiseComparator(), 0, /*overwrite_key=*/true);
-  BatchOutcome outcome;
+  if (const uint64_t resets = db_->reset_count(); resets != seen_resets_) {
+    rows_.Clear();  // the views were emptied: cached rows are stale
+    seen_resets_ = resets;
+  }
+  rows_.BeginBatch(std::move(handles));
+  absl::StatusOr<BatchOutcome> outcome = Fold(records);
+  if (!outcome.ok()) {
+    rows_.AbortBatch();
+    return outcome.status();
+  }
 
+  rocksdb::WriteBatch batch;
+  if (absl::Status appended = rows_.AppendTo(batch); !appended.ok()) {
+    rows_.AbortBatch();
+    return appended;
+  }
+  for (const auto& [partition, checkpoint] : outcome->checkpoints) {
+    rocksdb::Status s =
+        batch.Put(db_->checkpoints_handle(), codec::CheckpointKey(options_.name, partition),
+                  codec::EncodeCheckpoint(checkpoint));
+    if (!s.ok()) {
+      rows_.AbortBatch();
+      return absl::InternalError("checkpoint write: " + s.ToString());
+    }
+  }
+  rocksdb::Status committed = db_->db()->Write(db_->write_options(), &batch);
+  if (!committed.ok()) {
+    // Whether any of it reached the database is unknown: forget the cached rows too.
+    rows_.Clear();
+    return absl::UnavailableError(
+        absl::StrCat("projection ", options_.name, ": commit failed: ", committed.ToString()));
+  }
+  rows_.CommitBatch();
+  return outcome;
+}
+
+absl::StatusOr<ProjectionRunner::BatchOutcome> ProjectionRunner::Fold(
+    const std::vector<SourcedEvent>& records) {
+  BatchOutcome outcome;
+  // Records of one partition tend to come in runs: remember the last one looked up.
+  const PartitionId* last_partition = nullptr;
+  PartitionCheckpoint* last_checkpoint = nullptr;
   auto working = [&](const PartitionId& partition) -> PartitionCheckpoint& {
+    if (last_partition != nullptr && *last_partition == partition) return *last_checkpoint;
     auto it = outcome.checkpoints.find(partition);
     if (it == outcome.checkpoints.end()) {
       PartitionCheckpoint committed;
@@ -325,6 +347,8 @@ absl::StatusOr<ProjectionRunner::BatchOutcome> ProjectionRunner::ApplyAndCommit(
       }
       it = outcome.checkpoints.emplace(partition, committed).first;
     }
+    last_partition = &it->first;
+    last_checkpoint = &it->second;
     return it->second;
   };
   auto dead_letter = [&](const SourcedEvent& record, std::string_view error) -> absl::Status {
@@ -369,28 +393,23 @@ absl::StatusOr<ProjectionRunner::BatchOutcome> ProjectionRunner::ApplyAndCommit(
     }
 
     // All views take the event or none does.
-    batch.SetSavePoint();
+    rows_.SetSavePoint();
     absl::Status applied;
     for (size_t i = 0; i < views_.size() && applied.ok(); ++i) {
-      BatchViewTxn txn(db_->db(), &batch, handles[i]);
+      BatchViewTxn txn(&rows_, i);
       applied = views_[i]->Apply(event, txn);
-      if (applied.ok()) applied = txn.error();
       if (!applied.ok()) {
         applied = absl::Status(applied.code(), absl::StrCat("view ", AsAbsl(views_[i]->name()),
                                                             ": ", applied.message()));
       }
     }
     if (applied.code() == absl::StatusCode::kInvalidArgument) {
-      rocksdb::Status rolled_back = batch.RollbackToSavePoint();
-      if (!rolled_back.ok()) {
-        return absl::InternalError("rolling back a rejected event: " + rolled_back.ToString());
-      }
+      rows_.RollbackToSavePoint();
       RETURN_IF_ERROR(dead_letter(record, std::string(applied.message())));
     } else if (!applied.ok()) {
       return applied;
     } else {
-      rocksdb::Status popped = batch.PopSavePoint();
-      if (!popped.ok()) return absl::InternalError("save point: " + popped.ToString());
+      rows_.PopSavePoint();
       ++outcome.applied;
     }
     checkpoint.high_water_sequence = event.sequence();
@@ -399,17 +418,6 @@ absl::StatusOr<ProjectionRunner::BatchOutcome> ProjectionRunner::ApplyAndCommit(
     if (event.has_occurred_at()) checkpoint.last_occurred_at = FromProto(event.occurred_at());
   }
 
-  for (const auto& [partition, checkpoint] : outcome.checkpoints) {
-    rocksdb::Status s =
-        batch.Put(db_->checkpoints_handle(), codec::CheckpointKey(options_.name, partition),
-                  codec::EncodeCheckpoint(checkpoint));
-    if (!s.ok()) return absl::InternalError("checkpoint write: " + s.ToString());
-  }
-  rocksdb::Status committed = db_->db()->Write(db_->write_options(), batch.GetWriteBatch());
-  if (!committed.ok()) {
-    return absl::UnavailableError(
-        absl::StrCat("projection ", options_.name, ": commit failed: ", committed.ToString()));
-  }
   return outcome;
 }
 
@@ -571,6 +579,7 @@ absl::Status ProjectionRunner::Rebuild() {
   {
     absl::MutexLock run(&run_mu_);
     pending_.clear();
+    rows_.Clear();
     source_started_ = false;
     if (absl::Status reset = db_->ResetProjection(options_.name, view_names_); !reset.ok()) {
       // The views may be half dropped: folding on would mix old rows with a new fold.

@@ -348,6 +348,7 @@ absl::Status ViewDb::ResetProjection(std::string_view projection,
 
 absl::Status ViewDb::ResetLocked(std::string_view projection,
                                  const std::vector<std::string>& views) {
+  resets_.fetch_add(1, std::memory_order_acq_rel);
   for (const std::string& view : views) {
     const std::string cf_name = ViewCfName(view);
     auto it = views_.find(cf_name);

@@ -14,7 +14,9 @@
 #ifndef SALESPERF_LIBS_PROJECTION_VIEW_DB_H_
 #define SALESPERF_LIBS_PROJECTION_VIEW_DB_H_
 
+#include <atomic>
 #include <cstddef>
+#include <cstdint>
 #include <map>
 #include <memory>
 #include <optional>
@@ -161,6 +163,9 @@ class ViewDb {
   // projection's checkpoints, crash-safely (see the reset marker in codec.cc). The
   // caller must not be writing to those views meanwhile.
   absl::Status ResetProjection(std::string_view projection, const std::vector<std::string>& views);
+  // How many view resets this ViewDb has started (ResetProjection, or one finished by
+  // Open), so that a runner caching rows knows when they may have changed behind it.
+  uint64_t reset_count() const { return resets_.load(std::memory_order_acquire); }
 
   rocksdb::DB* db() const { return db_; }
   rocksdb::ColumnFamilyHandle* checkpoints_handle() const { return checkpoints_; }
@@ -188,6 +193,7 @@ class ViewDb {
   mutable absl::Mutex mu_;
   // Every open column family but the three above, by column-family name ("view.<name>").
   std::map<std::string, rocksdb::ColumnFamilyHandle*, std::less<>> views_ ABSL_GUARDED_BY(mu_);
+  std::atomic<uint64_t> resets_{0};
   // View name -> the projection that writes it.
   std::map<std::string, std::string, std::less<>> claims_ ABSL_GUARDED_BY(mu_);
 };

@@ -47,7 +47,6 @@ using ::testing::AnyOf;
 using ::testing::Contains;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
-using ::testing::UnorderedElementsAre;
 
 constexpr char kEchoService[] = "salesperf.testing.v1.EchoService";
 constexpr char kEchoMethod[] = "/salesperf.testing.v1.EchoService/Echo";

@@ -141,10 +141,10 @@ grpc::Status ToGrpcStatus(const absl::Status& status) {
     any->set_type_url(std::string(type_url));
     any->set_value(std::string(value));
   });
-  if (details.details_size() == 0) return grpc::Status(code, std::move(message));
+  if (details.details_size() == 0) return grpc::Status(code, message);
   details.set_code(static_cast<int32_t>(code));
   details.set_message(message);
-  return grpc::Status(code, std::move(message), details.SerializeAsString());
+  return grpc::Status(code, message, details.SerializeAsString());
 }
 
 absl::Status FromGrpcStatus(const grpc::Status& status) {

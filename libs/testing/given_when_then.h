@@ -68,8 +68,8 @@ class DeciderSpec {
 
   void ThenError(absl::StatusCode code, const std::string& message_substring = "") const {
     absl::StatusOr<std::vector<Event>> got = Decide();
-    ASSERT_FALSE(got.ok()) << "expected error " << absl::StatusCodeToString(code)
-                           << ", got " << got->size() << " events";
+    ASSERT_FALSE(got.ok()) << "expected error " << absl::StatusCodeToString(code) << ", got "
+                           << got->size() << " events";
     EXPECT_EQ(got.status().code(), code) << got.status();
     EXPECT_THAT(std::string(got.status().message()), ::testing::HasSubstr(message_substring));
   }

@@ -75,10 +75,10 @@ MATCHER_P(EqualsProto, expected, "equals proto " + expected.ShortDebugString()) 
 #define ASSERT_OK(expr) ASSERT_THAT((expr), ::salesperf::testing::IsOk())
 #define EXPECT_OK(expr) EXPECT_THAT((expr), ::salesperf::testing::IsOk())
 
-#define ASSERT_OK_AND_ASSIGN(lhs, rexpr)                                                    \
-  auto SALESPERF_TESTING_CONCAT(_statusor_, __LINE__) = (rexpr);                           \
-  ASSERT_TRUE(SALESPERF_TESTING_CONCAT(_statusor_, __LINE__).ok())                         \
-      << SALESPERF_TESTING_CONCAT(_statusor_, __LINE__).status();                          \
-  lhs = *std::move(SALESPERF_TESTING_CONCAT(_statusor_, __LINE__))
+#define ASSERT_OK_AND_ASSIGN(lhs, rexpr)                           \
+  auto SALESPERF_TESTING_CONCAT(_statusor_, __LINE__) = (rexpr);   \
+  ASSERT_TRUE(SALESPERF_TESTING_CONCAT(_statusor_, __LINE__).ok()) \
+      << SALESPERF_TESTING_CONCAT(_statusor_, __LINE__).status();  \
+  lhs = *std::move(SALESPERF_TESTING_CONCAT(_statusor_, __LINE__)) /* NOLINT: lhs may declare */
 
 #endif  // SALESPERF_LIBS_TESTING_STATUS_MATCHERS_H_

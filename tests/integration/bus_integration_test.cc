@@ -173,16 +173,14 @@ std::map<std::string, int64_t> ProgressFields(const std::string& line) {
 }
 
 // `resumed` receives the next_sum the process found in its checkpoints.
-std::unique_ptr<ChildProcess> StartProjector(const std::string& bootstrap,
-                                             const std::string& group,
+std::unique_ptr<ChildProcess> StartProjector(const std::string& bootstrap, const std::string& group,
                                              const std::string& data_dir,
                                              std::vector<std::string> extra_args = {},
                                              int64_t* resumed = nullptr) {
   std::string binary = ChildProcess::FindBuiltBinary("salesperf-test-projector");
   EXPECT_FALSE(binary.empty()) << "salesperf-test-projector not built";
-  std::vector<std::string> argv = {binary,   "--brokers", bootstrap,      "--group",
-                                   group,    "--data-dir", data_dir,      "--batch-size",
-                                   "200"};
+  std::vector<std::string> argv = {binary,       "--brokers", bootstrap,      "--group", group,
+                                   "--data-dir", data_dir,    "--batch-size", "200"};
   argv.insert(argv.end(), extra_args.begin(), extra_args.end());
   auto child = ChildProcess::Start(argv);
   EXPECT_TRUE(child.ok()) << child.status();
@@ -354,13 +352,13 @@ TEST_F(BusIntegrationTest, ConsumerKilledMidStreamResumesFromItsCheckpoint) {
 
   // The first process folds a few batches, then is killed with SIGKILL between two
   // batches (it stalls there so that the kill lands mid-stream every time).
-  auto first = StartProjector(kafka_->bootstrap(), "fold-kill", data_dir,
-                              {"--stall-after-batches", "20"});
+  auto first =
+      StartProjector(kafka_->bootstrap(), "fold-kill", data_dir, {"--stall-after-batches", "20"});
   ASSERT_NE(first, nullptr);
-  ASSERT_OK_AND_ASSIGN(std::string stalled,
-                       first->WaitForLine(
-                           [](const std::string& l) { return l.starts_with("stalled"); },
-                           absl::Seconds(60)));
+  ASSERT_OK_AND_ASSIGN(
+      std::string stalled,
+      first->WaitForLine([](const std::string& l) { return l.starts_with("stalled"); },
+                         absl::Seconds(60)));
   const int64_t folded_before_kill = ProgressFields(stalled).at("next_sum");
   first->Kill(SIGKILL);
   ASSERT_OK(first->Wait(absl::Seconds(30)).status());
@@ -371,10 +369,10 @@ TEST_F(BusIntegrationTest, ConsumerKilledMidStreamResumesFromItsCheckpoint) {
   auto second = StartProjector(kafka_->bootstrap(), "fold-kill", data_dir, {}, &resumed);
   ASSERT_NE(second, nullptr);
   EXPECT_EQ(resumed, folded_before_kill) << "the checkpoint did not survive the kill";
-  ASSERT_OK(WaitForProgress(
-                *second, [&](const auto& f) { return f.at("next_sum") >= kEvents; },
-                absl::Seconds(120))
-                .status());
+  ASSERT_OK(
+      WaitForProgress(
+          *second, [&](const auto& f) { return f.at("next_sum") >= kEvents; }, absl::Seconds(120))
+          .status());
   second->Kill(SIGTERM);
   ASSERT_OK_AND_ASSIGN(int status, second->Wait(absl::Seconds(30)));
   EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);

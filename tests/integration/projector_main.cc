@@ -74,8 +74,8 @@ int Run(int argc, char** argv) {
   options.batch_size = batch_size;
   options.dead_letters = dlq->get();
   salesperf::bus::KafkaSource* kafka = source->get();
-  auto runner = salesperf::projection::ProjectionRunner::Create(
-      db->get(), std::move(*source), std::move(views), options);
+  auto runner = salesperf::projection::ProjectionRunner::Create(db->get(), std::move(*source),
+                                                                std::move(views), options);
   if (!runner.ok()) {
     std::cerr << "runner: " << runner.status() << "\n";
     return 2;
