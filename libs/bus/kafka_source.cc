@@ -1,16 +1,26 @@
 #include "libs/bus/kafka_source.h"
 
 #include <algorithm>
+#include <cstddef>
+#include <iterator>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "librdkafka/rdkafka.h"
 #include "librdkafka/rdkafkacpp.h"
 #include "libs/bus/topics.h"
 #include "libs/common/logging.h"
 
 namespace salesperf::bus {
 namespace {
+
+// Most records a poll reserves room for up front.
+constexpr size_t kMaxReserve = 4096;
+
+struct MessageDeleter {
+  void operator()(rd_kafka_message_t* msg) const { rd_kafka_message_destroy(msg); }
+};
 
 // Checks that a decoded envelope can be applied: the fields every view relies on.
 std::string ValidateEnvelope(const projection::EventEnvelope& envelope,
@@ -144,51 +154,96 @@ absl::Status KafkaSource::Start(projection::PositionLookup lookup) {
 
 absl::StatusOr<std::vector<projection::SourcedEvent>> KafkaSource::Poll(size_t max_events,
                                                                         absl::Duration timeout) {
-  std::vector<projection::SourcedEvent> out;
+  // Decode into the records of an earlier batch where there are some (Recycle): parsing
+  // into a used envelope reuses its strings and sub-messages.
+  std::vector<projection::SourcedEvent> out = std::move(spare_);
+  spare_.clear();
+  if (out.capacity() < std::min<size_t>(max_events, kMaxReserve)) {
+    out.reserve(std::min<size_t>(max_events, kMaxReserve));
+  }
+  size_t filled = 0;
+  // Records not filled stay spare for the next poll.
+  auto finish = [&]() -> std::vector<projection::SourcedEvent> {
+    spare_.assign(std::make_move_iterator(out.begin() + static_cast<std::ptrdiff_t>(filled)),
+                  std::make_move_iterator(out.end()));
+    out.erase(out.begin() + static_cast<std::ptrdiff_t>(filled), out.end());
+    return std::move(out);
+  };
+
+  // The C API: the C++ one allocates a Message wrapper and copies the topic name per record.
+  rd_kafka_t* rk = consumer_->c_ptr();
   const absl::Time deadline = absl::Now() + timeout;
-  while (out.size() < max_events) {
+  while (filled < max_events) {
     // Wait for the first record; after that take only what is already fetched.
     const int wait_ms =
-        out.empty() ? static_cast<int>(std::max<int64_t>(
+        filled == 0 ? static_cast<int>(std::max<int64_t>(
                           0, absl::ToInt64Milliseconds(deadline - absl::Now())))
                     : 0;
-    std::unique_ptr<RdKafka::Message> msg(consumer_->consume(wait_ms));
-    if (msg == nullptr) break;
-    switch (msg->err()) {
-      case RdKafka::ERR_NO_ERROR:
+    std::unique_ptr<rd_kafka_message_t, MessageDeleter> msg(rd_kafka_consumer_poll(rk, wait_ms));
+    if (msg == nullptr) {  // timed out
+      if (filled > 0 || absl::Now() >= deadline) break;
+      continue;
+    }
+    switch (msg->err) {
+      case RD_KAFKA_RESP_ERR_NO_ERROR:
         break;
-      case RdKafka::ERR__TIMED_OUT:
-      case RdKafka::ERR__PARTITION_EOF:
-        if (!out.empty() || absl::Now() >= deadline) return out;
+      case RD_KAFKA_RESP_ERR__TIMED_OUT:
+      case RD_KAFKA_RESP_ERR__PARTITION_EOF:
+        if (filled > 0 || absl::Now() >= deadline) return finish();
         continue;
-      case RdKafka::ERR__FATAL:
-        return absl::UnavailableError(absl::StrCat("kafka source: fatal: ", msg->errstr()));
+      case RD_KAFKA_RESP_ERR__FATAL:
+        return absl::UnavailableError(
+            absl::StrCat("kafka source: fatal: ", rd_kafka_message_errstr(msg.get())));
       default:
         // Transient broker or topic errors: librdkafka retries by itself.
-        LogWarn("kafka source: consume error", {{"error", msg->errstr()}});
-        if (!out.empty() || absl::Now() >= deadline) return out;
+        LogWarn("kafka source: consume error", {{"error", rd_kafka_message_errstr(msg.get())}});
+        if (filled > 0 || absl::Now() >= deadline) return finish();
         continue;
     }
-    projection::SourcedEvent record;
-    std::optional<std::string> service = ServiceOfEventsTopic(msg->topic_name());
-    record.partition = {service.value_or(msg->topic_name()), msg->partition()};
-    record.position = msg->offset();
-    if (msg->key() != nullptr) record.key = *msg->key();
-    const char* payload = static_cast<const char*>(msg->payload());
-    if (!service.has_value()) {
-      record.decode_error = "record from a topic that is not a salesperf events topic";
-    } else if (!record.envelope.ParseFromArray(payload, static_cast<int>(msg->len()))) {
-      record.decode_error = "value is not a salesperf.common.v1.EventEnvelope";
-    } else {
-      record.decode_error = ValidateEnvelope(record.envelope, *service);
-    }
-    if (!record.decode_error.empty()) {
-      record.raw.assign(payload != nullptr ? payload : "", msg->len());
-      record.envelope.Clear();
-    }
-    out.push_back(std::move(record));
+    if (filled == out.size()) out.emplace_back();
+    Decode(*msg, out[filled++]);
   }
-  return out;
+  return finish();
+}
+
+void KafkaSource::Decode(const rd_kafka_message_t& msg, projection::SourcedEvent& record) {
+  const char* topic = rd_kafka_topic_name(msg.rkt);
+  if (last_topic_ != topic) {
+    last_topic_ = topic;
+    last_service_ = ServiceOfEventsTopic(last_topic_);
+  }
+  record.partition.source = last_service_.has_value() ? *last_service_ : last_topic_;
+  record.partition.partition = msg.partition;
+  record.position = msg.offset;
+  if (msg.key != nullptr) {
+    record.key.assign(static_cast<const char*>(msg.key), msg.key_len);
+  } else {
+    record.key.clear();
+  }
+  record.raw.clear();
+  const char* payload = static_cast<const char*>(msg.payload);
+  if (!last_service_.has_value()) {
+    record.decode_error = "record from a topic that is not a salesperf events topic";
+  } else if (!record.envelope.ParseFromArray(payload, static_cast<int>(msg.len))) {
+    record.decode_error = "value is not a salesperf.common.v1.EventEnvelope";
+  } else {
+    record.decode_error = ValidateEnvelope(record.envelope, *last_service_);
+  }
+  if (!record.decode_error.empty()) {
+    record.raw.assign(payload != nullptr ? payload : "", msg.len);
+    record.envelope.Clear();
+  }
+}
+
+void KafkaSource::Recycle(std::vector<projection::SourcedEvent> records) {
+  if (records.capacity() > spare_.capacity()) {
+    records.insert(records.end(), std::make_move_iterator(spare_.begin()),
+                   std::make_move_iterator(spare_.end()));
+    spare_ = std::move(records);
+  } else {
+    spare_.insert(spare_.end(), std::make_move_iterator(records.begin()),
+                  std::make_move_iterator(records.end()));
+  }
 }
 
 void KafkaSource::Committed(

@@ -18,6 +18,7 @@
 
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -28,6 +29,7 @@
 namespace RdKafka {
 class KafkaConsumer;
 }  // namespace RdKafka
+struct rd_kafka_message_s;
 
 namespace salesperf::bus {
 
@@ -58,6 +60,8 @@ class KafkaSource final : public projection::EventSource {
   absl::Status Start(projection::PositionLookup lookup) override;
   absl::StatusOr<std::vector<projection::SourcedEvent>> Poll(size_t max_events,
                                                              absl::Duration timeout) override;
+  // Keeps the records to decode later polls into (their strings and messages are reused).
+  void Recycle(std::vector<projection::SourcedEvent> records) override;
   void Committed(const std::vector<std::pair<projection::PartitionId, int64_t>>& next_positions)
       override;
   std::vector<projection::PartitionHead> Heads() const override;
@@ -68,6 +72,8 @@ class KafkaSource final : public projection::EventSource {
  private:
   class Rebalancer;
   explicit KafkaSource(KafkaSourceOptions options);
+  // Fills `record` (a new or recycled one) from a consumed message.
+  void Decode(const rd_kafka_message_s& msg, projection::SourcedEvent& record);
 
   // Called from inside the consumer's poll when the group hands out partitions.
   projection::PositionLookup lookup_;  // runner thread (rebalances run inside Poll)
@@ -75,6 +81,12 @@ class KafkaSource final : public projection::EventSource {
   std::unique_ptr<Rebalancer> rebalancer_;
   std::unique_ptr<RdKafka::KafkaConsumer> consumer_;
   bool subscribed_ = false;
+  // Runner thread only. Records handed back by Recycle, to decode into.
+  std::vector<projection::SourcedEvent> spare_;
+  // The last topic seen and its service (nullopt: not an events topic): records come in
+  // runs of one topic, and this spares a parse and an allocation per record.
+  std::string last_topic_;
+  std::optional<std::string> last_service_;
 
   mutable absl::Mutex mu_;
   std::vector<projection::PartitionId> assigned_ ABSL_GUARDED_BY(mu_);

@@ -70,6 +70,12 @@ class EventSource {
   virtual absl::StatusOr<std::vector<SourcedEvent>> Poll(size_t max_events,
                                                          absl::Duration timeout) = 0;
 
+  // Hands back the records of a committed batch (and the vector holding them). A source
+  // may reuse them for later polls, so that decoding fills buffers already allocated
+  // instead of allocating new ones per record. Default: drops them. Called from the
+  // runner's thread.
+  virtual void Recycle(std::vector<SourcedEvent> records) {}
+
   // Called after the runner has durably applied everything up to these positions, so a
   // source may commit them elsewhere (Kafka consumer-group offsets, for monitoring only:
   // the runner's checkpoint is the truth).

@@ -260,7 +260,8 @@ absl::StatusOr<size_t> ProjectionRunner::RunOnceLocked() {
     return outcome.status();
   }
   const size_t consumed = pending_.size();
-  pending_.clear();
+  source_->Recycle(std::move(pending_));
+  pending_.clear();  // moved from: valid, and now surely empty
 
   std::vector<std::pair<PartitionId, int64_t>> next_positions;
   {

@@ -13,8 +13,9 @@
 // running executable (build/bin); `../bin/salesperf-devkafka` from it (tests run from
 // build/tests).
 //
-// Start() ignores SIGPIPE process-wide, so that a write to a child that died reports an
-// error instead of killing the test.
+// The child is a ChildProcess (libs/testing/child_process.h): it ignores SIGPIPE
+// process-wide, so that a write to a child that died reports an error instead of killing
+// the test.
 //
 // Thread safety: the control methods serialize on an internal mutex; bootstrap() is
 // immutable after Start().
@@ -33,6 +34,7 @@
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
+#include "libs/testing/child_process.h"
 
 namespace salesperf::testing {
 
@@ -69,7 +71,7 @@ class DevKafka {
   // "127.0.0.1:port,..." for bootstrap.servers.
   const std::string& bootstrap() const { return bootstrap_; }
   int brokers() const { return options_.brokers; }
-  pid_t pid() const { return pid_; }
+  pid_t pid() const;
 
   // Disconnects a broker (1..brokers, or kAllBrokers) and refuses new connections, or
   // lets it accept connections again. Partition leadership does not move by itself: use
@@ -82,18 +84,13 @@ class DevKafka {
  private:
   explicit DevKafka(DevKafkaOptions options) : options_(std::move(options)) {}
   absl::Status Launch();
-  // Reads one line from the child's stdout, waiting until `deadline`.
-  absl::StatusOr<std::string> ReadLine(absl::Time deadline) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // Sends one command line and waits for its one-line reply.
   absl::Status Command(const std::string& line);
 
   const DevKafkaOptions options_;
-  pid_t pid_ = -1;
-  int stdin_fd_ = -1;   // the child's stdin (our write end)
-  int stdout_fd_ = -1;  // the child's stdout (our read end)
   std::string bootstrap_;
-  absl::Mutex mu_;
-  std::string buffered_ ABSL_GUARDED_BY(mu_);  // read from stdout, not yet a whole line
+  mutable absl::Mutex mu_;
+  std::unique_ptr<ChildProcess> child_ ABSL_GUARDED_BY(mu_);
 };
 
 }  // namespace salesperf::testing

@@ -1,3 +1,6 @@
+#include <sys/wait.h>
+
+#include <csignal>
 #include <filesystem>
 #include <fstream>
 #include <string>
@@ -9,6 +12,7 @@
 #include "google/protobuf/wrappers.pb.h"
 #include "gtest/gtest-spi.h"
 #include "gtest/gtest.h"
+#include "libs/testing/child_process.h"
 #include "libs/testing/given_when_then.h"
 #include "libs/testing/status_matchers.h"
 #include "libs/testing/temp_dir.h"
@@ -63,6 +67,36 @@ TEST(TempDirTest, CreatesAndRemovesADirectory) {
 TEST(TempDirTest, TwoDirectoriesDiffer) {
   TempDir a, b;
   EXPECT_NE(a.path(), b.path());
+}
+
+TEST(ChildProcessTest, TalksThroughPipesAndReportsTheExitStatus) {
+  ASSERT_OK_AND_ASSIGN(auto child,
+                       ChildProcess::Start({"/bin/sh", "-c", "read x; echo got $x; exit 3"}));
+  ASSERT_OK(child->WriteLine("hello"));
+  ASSERT_OK_AND_ASSIGN(std::string line, child->ReadLine(absl::Seconds(30)));
+  EXPECT_EQ(line, "got hello");
+  ASSERT_OK_AND_ASSIGN(int status, child->Wait(absl::Seconds(30)));
+  ASSERT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 3);
+}
+
+TEST(ChildProcessTest, ReadLineTimesOutAndKillEndsTheChild) {
+  ASSERT_OK_AND_ASSIGN(auto child, ChildProcess::Start({"/bin/sh", "-c", "echo one; read x"}));
+  EXPECT_OK(child->WaitForLine("one", absl::Seconds(30)));
+  EXPECT_THAT(child->ReadLine(absl::Milliseconds(50)),
+              StatusIs(absl::StatusCode::kDeadlineExceeded));
+  EXPECT_THAT(child->Wait(absl::Milliseconds(50)), StatusIs(absl::StatusCode::kDeadlineExceeded));
+  child->Kill(SIGKILL);
+  ASSERT_OK_AND_ASSIGN(int status, child->Wait(absl::Seconds(30)));
+  EXPECT_TRUE(WIFSIGNALED(status));
+  EXPECT_THAT(child->ReadLine(absl::Seconds(30)), StatusIs(absl::StatusCode::kOutOfRange));
+}
+
+TEST(ChildProcessTest, AMissingProgramExitsWith127) {
+  ASSERT_OK_AND_ASSIGN(auto child, ChildProcess::Start({"/nonexistent/program"}));
+  ASSERT_OK_AND_ASSIGN(int status, child->Wait(absl::Seconds(30)));
+  ASSERT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 127);
 }
 
 // A counter decider: Increment adds by, refusing to exceed a limit of 10;

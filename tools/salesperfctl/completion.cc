@@ -1,5 +1,6 @@
 #include "tools/salesperfctl/completion.h"
 
+#include <algorithm>
 #include <functional>
 
 #include "absl/strings/str_cat.h"
@@ -17,19 +18,30 @@ std::vector<const CLI::App*> Children(const CLI::App& app) {
   return app.get_subcommands([](const CLI::App* sub) { return !sub->get_name().empty(); });
 }
 
+// The values of `app`'s positionals that have choices, then its flags.
 std::vector<std::string> OptionWords(const CLI::App& app,
                                      const std::map<std::string, std::vector<std::string>>& choices) {
-  std::vector<std::string> words;
+  std::vector<std::string> positionals, flags;
   for (const CLI::Option* opt : app.get_options()) {
     if (opt->get_group().empty()) continue;  // hidden
-    for (const std::string& l : opt->get_lnames()) words.push_back("--" + l);
-    for (const std::string& s : opt->get_snames()) words.push_back("-" + s);
+    for (const std::string& l : opt->get_lnames()) flags.push_back("--" + l);
+    for (const std::string& s : opt->get_snames()) flags.push_back("-" + s);
     if (opt->get_lnames().empty() && opt->get_snames().empty()) {
       auto it = choices.find(opt->get_name(/*positional=*/true));
-      if (it != choices.end()) words.insert(words.end(), it->second.begin(), it->second.end());
+      if (it != choices.end()) {
+        positionals.insert(positionals.end(), it->second.begin(), it->second.end());
+      }
     }
   }
-  return words;
+  positionals.insert(positionals.end(), flags.begin(), flags.end());
+  return positionals;
+}
+
+// Appends the words of `more` not yet in `words`.
+void AppendNew(std::vector<std::string>& words, const std::vector<std::string>& more) {
+  for (const std::string& w : more) {
+    if (std::find(words.begin(), words.end(), w) == words.end()) words.push_back(w);
+  }
 }
 
 }  // namespace
@@ -42,11 +54,8 @@ std::string BashCompletion(const CLI::App& root,
                                                                       const std::string& path) {
     Node node{path, {}};
     for (const CLI::App* sub : Children(app)) node.words.push_back(sub->get_name());
-    if (&app != &root) {
-      std::vector<std::string> own = OptionWords(app, choices);
-      node.words.insert(node.words.end(), own.begin(), own.end());
-    }
-    node.words.insert(node.words.end(), global.begin(), global.end());
+    if (&app != &root) AppendNew(node.words, OptionWords(app, choices));
+    AppendNew(node.words, global);
     nodes.push_back(std::move(node));
     for (const CLI::App* sub : Children(app)) {
       walk(*sub, path.empty() ? sub->get_name() : absl::StrCat(path, " ", sub->get_name()));

@@ -49,7 +49,8 @@ void Ctl::AddCompletionCommand() {
   cmd->footer("Load it with: source <(salesperfctl completion bash)");
   auto shell = std::make_shared<std::string>();
   Choices(cmd->add_option("shell", *shell, "the shell")->required(), {"bash"});
-  SetAction(cmd, [this] {
+  // The action owns the flag's storage.
+  SetAction(cmd, [this, shell] {
     out_ << BashCompletion(app_, choices_);
     return kExitOk;
   });

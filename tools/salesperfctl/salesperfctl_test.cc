@@ -127,17 +127,17 @@ TEST_F(SalesperfctlTest, DraftAndListShowMoneyInTables) {
                   "--request-id", "req-draft"},
                  "tom");
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_THAT(r.out, Contains("value           CNY 1,200,000.00"));
-  EXPECT_THAT(r.out, Contains("period          2026-11 (2026-11-01 .. 2026-11-30)"));
-  EXPECT_THAT(r.out, Contains("status          draft"));
-  EXPECT_THAT(r.out, Contains("owner           tom"));
+  EXPECT_THAT(r.out, Contains("value        CNY 1,200,000.00"));
+  EXPECT_THAT(r.out, Contains("period       2026-11 (2026-11-01 .. 2026-11-30)"));
+  EXPECT_THAT(r.out, Contains("status       draft"));
+  EXPECT_THAT(r.out, Contains("owner        tom"));
 
   Result list = Run({"targets", "list", "--scope", "team:t-sh"});
   ASSERT_EQ(list.exit_code, 0) << list.err;
   ASSERT_EQ(list.out.size(), 2u) << list.Out();
-  EXPECT_THAT(list.out[0], StartsWith("TARGET      SCOPE      METRIC   PERIOD             VALUE"));
+  EXPECT_THAT(list.out[0], StartsWith("TARGET      SCOPE      METRIC   PERIOD              VALUE  STATUS  VERSION"));
   EXPECT_EQ(list.out[1],
-            "tgt-sh-nov  team:t-sh  revenue  2026-11  CNY 1,200,000.00  draft        1  -       "
+            "tgt-sh-nov  team:t-sh  revenue  2026-11  CNY 1,200,000.00  draft         1  -       "
             "November revenue");
 }
 
@@ -197,18 +197,21 @@ TEST_F(SalesperfctlTest, OtherErrorsPrintTheCode) {
 
 TEST_F(SalesperfctlTest, BadCommandLineInputExitsTwoBeforeAnyRpc) {
   const std::vector<std::string> draft = {"--server", kNowhere, "targets", "draft", "--scope",
-                                          "team:t-sh", "--period", "2026-11", "--currency", "CNY"};
+                                          "team:t-sh", "--currency", "CNY"};
   struct Case {
     std::vector<std::string> args;
     std::string message;
   };
   const std::vector<Case> cases = {
-      {{"--metric", "revenue", "--value", "abc"}, "--value: \"abc\" is not an amount of CNY"},
-      {{"--metric", "calls", "--value", "12.5"}, "--value: \"12.5\" is not a whole number"},
-      {{"--metric", "revenues", "--value", "1"}, "--metric: revenues not in"},
-      {{"--metric", "revenue", "--value", "1", "--period", "2026-q4"},
+      {{"--period", "2026-11", "--metric", "revenue", "--value", "abc"},
+       "--value: \"abc\" is not an amount of CNY"},
+      {{"--period", "2026-11", "--metric", "calls", "--value", "12.5"},
+       "--value: \"12.5\" is not a whole number"},
+      {{"--period", "2026-11", "--metric", "revenues", "--value", "1"},
+       "--metric: revenues not in"},
+      {{"--period", "2026-q4", "--metric", "revenue", "--value", "1"},
        "--period: \"2026-q4\" is not a period"},
-      {{"--metric", "revenue"}, "--value is required"},
+      {{"--period", "2026-11", "--metric", "revenue"}, "--value is required"},
   };
   for (const Case& c : cases) {
     std::vector<std::string> args = draft;
@@ -327,7 +330,7 @@ TEST_F(SalesperfctlTest, OrganisationCommands) {
                       "2026-06-01"});
   ASSERT_EQ(moved.exit_code, 0) << moved.err;
   EXPECT_THAT(moved.out,
-              Contains("assignments     t-gz 2026-03-01 .. 2026-06-01; t-sh 2026-06-01 .."));
+              Contains("assignments     t-gz from 2026-03-01 until 2026-06-01; t-sh from 2026-06-01"));
   Result manager =
       Run({"targets", "assign-manager", "--scope", "team:t-hz", "--manager", "carol"});
   ASSERT_EQ(manager.exit_code, 0) << manager.err;
@@ -366,13 +369,13 @@ TEST_F(SalesperfctlTest, TargetLifecycleDecompositionRollupHistoryAndPace) {
           "--period", "2026-11", "--value", "1000000.00", "--currency", "CNY", "--name",
           "East November", "--description", "New revenue in East"}));
   EXPECT_THAT(ok(Run({"targets", "propose", "tgt-east", "--expected-version", "1"})).out,
-              Contains("status          proposed"));
-  Result stale = Run({"targets", "approve", "tgt-east", "--expected-version", "1"});
+              Contains("status       proposed"));
+  Result stale = Run({"targets", "approve", "tgt-east", "--expected-version", "1", "--request-id", "req-stale"});
   EXPECT_EQ(stale.exit_code, 1);
   EXPECT_THAT(stale.err, StartsWith("error: ABORTED: "));
   EXPECT_THAT(
       ok(Run({"targets", "approve", "tgt-east", "--value", "CNY 1,000,000.00"})).out,
-      Contains("status          approved"));
+      Contains("status       approved"));
   Result adjusted = ok(Run({"targets", "adjust", "tgt-east", "--value", "1200000.00", "--currency",
                             "CNY", "--reason", "bigger market"}));
   EXPECT_THAT(adjusted.out, Contains("value           CNY 1,200,000.00"));
@@ -408,7 +411,7 @@ TEST_F(SalesperfctlTest, TargetLifecycleDecompositionRollupHistoryAndPace) {
   EXPECT_THAT(pace.out, Contains("working days      10 of 21 (47.6%)"));
 
   EXPECT_THAT(ok(Run({"targets", "close", "tgt-east", "--reason", "replaced"})).out,
-              Contains("status          closed"));
+              Contains("status       closed"));
   Result closed = ok(Run({"targets", "list", "--status", "closed", "--metric", "revenue"}));
   ASSERT_EQ(closed.out.size(), 2u) << closed.Out();
   EXPECT_THAT(closed.out[1], StartsWith("tgt-east "));

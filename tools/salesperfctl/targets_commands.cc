@@ -171,8 +171,9 @@ void PrintNextPage(Ctl& ctl, const common::v1::PageResponse& page) {
 std::string Assignments(const v1::Rep& rep) {
   std::vector<std::string> parts;
   for (const v1::TeamAssignment& a : rep.assignments()) {
-    parts.push_back(absl::StrCat(a.team_id(), " ", a.effective_from(), " .. ",
-                                 a.effective_to().empty() ? "" : a.effective_to()));
+    // effective_to is the first day in the next team (or without one).
+    parts.push_back(absl::StrCat(a.team_id(), " from ", a.effective_from(),
+                                 a.effective_to().empty() ? "" : " until ", a.effective_to()));
   }
   return parts.empty() ? "-" : absl::StrJoin(parts, "; ");
 }

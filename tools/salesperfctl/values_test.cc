@@ -149,10 +149,10 @@ TEST(CompletionTest, CoversTheCommandTree) {
   ctl.Choices(cmd->add_option("--kind", kind, ""), {"big", "small"});
   const std::string script = BashCompletion(ctl.app(), ctl.choices());
   EXPECT_THAT(script, HasSubstr("complete -F _salesperfctl salesperfctl"));
-  EXPECT_THAT(script, HasSubstr("\"things make-thing\") words=\"--kind"));
+  EXPECT_THAT(script, HasSubstr("\"things make-thing\") words=\"--help -h --kind --server"));
   EXPECT_THAT(script, HasSubstr("--kind) COMPREPLY=($(compgen -W \"big small\""));
   EXPECT_THAT(script, HasSubstr("\"\") words=\"completion things"));
-  EXPECT_THAT(script, HasSubstr("\"completion\") words=\"bash"));
+  EXPECT_THAT(script, HasSubstr("\"completion\") words=\"bash --help -h --server"));
 }
 
 }  // namespace
