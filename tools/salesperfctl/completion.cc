@@ -19,8 +19,8 @@ std::vector<const CLI::App*> Children(const CLI::App& app) {
 }
 
 // The values of `app`'s positionals that have choices, then its flags.
-std::vector<std::string> OptionWords(const CLI::App& app,
-                                     const std::map<std::string, std::vector<std::string>>& choices) {
+std::vector<std::string> OptionWords(
+    const CLI::App& app, const std::map<std::string, std::vector<std::string>>& choices) {
   std::vector<std::string> positionals, flags;
   for (const CLI::Option* opt : app.get_options()) {
     if (opt->get_group().empty()) continue;  // hidden
@@ -82,7 +82,7 @@ std::string BashCompletion(const CLI::App& root,
                   "  done\n"
                   "  case \"$prev\" in\n");
   for (const auto& [name, values] : choices) {
-    if (name.rfind("-", 0) != 0) continue;  // positionals are offered with the command's words
+    if (!name.starts_with('-')) continue;  // positionals are offered with the command's words
     absl::StrAppend(&script, "    ", name, ") COMPREPLY=($(compgen -W \"",
                     absl::StrJoin(values, " "), "\" -- \"$cur\")); return ;;\n");
   }

@@ -19,7 +19,9 @@
 namespace salesperf::ctl {
 
 Ctl::Ctl(std::ostream& out, std::ostream& err)
-    : out_(out), err_(err), app_("salesperfctl: the command-line client of salesperf", "salesperfctl") {
+    : out_(out),
+      err_(err),
+      app_("salesperfctl: the command-line client of salesperf", "salesperfctl") {
   app_.require_subcommand(1);
   // Global flags may also follow the command: `salesperfctl targets list -o json`.
   app_.fallthrough();
@@ -60,7 +62,7 @@ void Ctl::SetAction(const CLI::App* command, std::function<int()> action) {
   actions_[command] = std::move(action);
 }
 
-CLI::Option* Ctl::Choices(CLI::Option* option, std::vector<std::string> choices) {
+CLI::Option* Ctl::Choices(CLI::Option* option, const std::vector<std::string>& choices) {
   option->check(CLI::IsMember(choices));
   // Keyed by every name of the option (-o and --output), or the positional's name.
   for (const std::string& l : option->get_lnames()) choices_["--" + l] = choices;

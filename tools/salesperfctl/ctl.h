@@ -83,7 +83,7 @@ class Ctl {
   void SetAction(const CLI::App* command, std::function<int()> action);
   // Restricts `option` to `choices` (an error with the list otherwise, exit code 2) and
   // offers them in shell completion.
-  CLI::Option* Choices(CLI::Option* option, std::vector<std::string> choices);
+  CLI::Option* Choices(CLI::Option* option, const std::vector<std::string>& choices);
   const std::map<std::string, std::vector<std::string>>& choices() const { return choices_; }
 
   // Parses the command line and runs the chosen command. Returns the exit code.

@@ -41,9 +41,7 @@ struct Result {
   std::string err;               // stderr
 
   std::string Out() const { return absl::StrJoin(out, "\n"); }
-  std::vector<std::string> ErrLines() const {
-    return absl::StrSplit(err, '\n', absl::SkipEmpty());
-  }
+  std::vector<std::string> ErrLines() const { return absl::StrSplit(err, '\n', absl::SkipEmpty()); }
 };
 
 class SalesperfctlTest : public targets::testing::ServiceFixture {
@@ -114,17 +112,20 @@ TEST_F(SalesperfctlTest, CreateRegionPrintsAlignedFields) {
   Result r = Run({"targets", "create-region", "--id", "r-north", "--name", "华北", "--from",
                   "2026-11-01", "--request-id", "req-north"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_THAT(r.out, ElementsAre("region   r-north", "name     华北", "from     2026-11-01",
-                                 "manager  -"));
+  EXPECT_THAT(
+      r.out, ElementsAre("region   r-north", "name     华北", "from     2026-11-01", "manager  -"));
   EXPECT_THAT(r.err, IsEmpty());
 }
 
 TEST_F(SalesperfctlTest, DraftAndListShowMoneyInTables) {
   ASSERT_NO_FATAL_FAILURE(SeedOrganisation());
-  Result r = Run({"targets", "draft", "--id", "tgt-sh-nov", "--scope", "team:t-sh", "--metric",
-                  "revenue", "--period", "2026-11", "--value", "1200000.00", "--currency", "CNY",
-                  "--name", "November revenue", "--description", "New revenue in Shanghai",
-                  "--request-id", "req-draft"},
+  Result r = Run({"targets",          "draft",         "--id",
+                  "tgt-sh-nov",       "--scope",       "team:t-sh",
+                  "--metric",         "revenue",       "--period",
+                  "2026-11",          "--value",       "1200000.00",
+                  "--currency",       "CNY",           "--name",
+                  "November revenue", "--description", "New revenue in Shanghai",
+                  "--request-id",     "req-draft"},
                  "tom");
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_THAT(r.out, Contains("value        CNY 1,200,000.00"));
@@ -135,7 +136,9 @@ TEST_F(SalesperfctlTest, DraftAndListShowMoneyInTables) {
   Result list = Run({"targets", "list", "--scope", "team:t-sh"});
   ASSERT_EQ(list.exit_code, 0) << list.err;
   ASSERT_EQ(list.out.size(), 2u) << list.Out();
-  EXPECT_THAT(list.out[0], StartsWith("TARGET      SCOPE      METRIC   PERIOD              VALUE  STATUS  VERSION"));
+  EXPECT_THAT(
+      list.out[0],
+      StartsWith("TARGET      SCOPE      METRIC   PERIOD              VALUE  STATUS  VERSION"));
   EXPECT_EQ(list.out[1],
             "tgt-sh-nov  team:t-sh  revenue  2026-11  CNY 1,200,000.00  draft         1  -       "
             "November revenue");
@@ -164,8 +167,8 @@ TEST_F(SalesperfctlTest, FieldViolationsArePrintedOnePerField) {
   ASSERT_NO_FATAL_FAILURE(SeedOrganisation());
   const uint64_t head = Head();
   Result r = Run({"targets", "draft", "--scope", "team:t-sh", "--metric", "revenue", "--period",
-                  "2026-W45", "--value", "100", "--currency", "CNY", "--name", "",
-                  "--description", "", "--request-id", "req-bad"});
+                  "2026-W45", "--value", "100", "--currency", "CNY", "--name", "", "--description",
+                  "", "--request-id", "req-bad"});
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_THAT(r.out, IsEmpty());
   std::vector<std::string> lines = r.ErrLines();
@@ -196,8 +199,8 @@ TEST_F(SalesperfctlTest, OtherErrorsPrintTheCode) {
 }
 
 TEST_F(SalesperfctlTest, BadCommandLineInputExitsTwoBeforeAnyRpc) {
-  const std::vector<std::string> draft = {"--server", kNowhere, "targets", "draft", "--scope",
-                                          "team:t-sh", "--currency", "CNY"};
+  const std::vector<std::string> draft = {"--server", kNowhere,    "targets",    "draft",
+                                          "--scope",  "team:t-sh", "--currency", "CNY"};
   struct Case {
     std::vector<std::string> args;
     std::string message;
@@ -243,9 +246,11 @@ TEST_F(SalesperfctlTest, BadCommandLineInputExitsTwoBeforeAnyRpc) {
 TEST_F(SalesperfctlTest, RetryWithTheSameRequestIdReturnsTheFirstResult) {
   ASSERT_NO_FATAL_FAILURE(SeedOrganisation());
   const std::vector<std::string> draft = {
-      "-o",       "json",        "targets",  "draft",   "--scope",   "team:t-hz",  "--metric",
-      "calls",    "--period",    "2026-11",  "--value", "1,200",     "--name",     "Calls",
-      "--description", "Call every customer", "--request-id", "req-retry"};
+      "-o",           "json",      "targets",       "draft",
+      "--scope",      "team:t-hz", "--metric",      "calls",
+      "--period",     "2026-11",   "--value",       "1,200",
+      "--name",       "Calls",     "--description", "Call every customer",
+      "--request-id", "req-retry"};
   nlohmann::json first = Json(Run(draft));
   const uint64_t head = Head();
   nlohmann::json second = Json(Run(draft));
@@ -292,8 +297,8 @@ TEST_F(SalesperfctlTest, ServerComesFromTheEnvironmentUnlessTheFlagIsGiven) {
                             {std::string("SALESPERF_SERVER=") + kNowhere});
   EXPECT_EQ(flag_wins.exit_code, 0) << flag_wins.err;
 
-  Result env_used = RunRaw({"--timeout", "10s", "targets", "org"},
-                           {std::string("SALESPERF_SERVER=") + kNowhere});
+  Result env_used =
+      RunRaw({"--timeout", "10s", "targets", "org"}, {std::string("SALESPERF_SERVER=") + kNowhere});
   EXPECT_EQ(env_used.exit_code, 1);
   EXPECT_THAT(env_used.err, HasSubstr("127.0.0.1:1"));
 }
@@ -302,8 +307,8 @@ TEST_F(SalesperfctlTest, TheTokenIsNeverPrinted) {
   Result help = RunRaw({"--help"}, {"SALESPERF_TOKEN=s3cr3t-token"});
   EXPECT_EQ(help.exit_code, 0);
   EXPECT_THAT(help.Out(), AllOf(HasSubstr("--token"), HasSubstr("targets")));
-  Result failed = RunRaw({"--server", kNowhere, "--timeout", "10s", "--token", "s3cr3t-token",
-                          "targets", "org"});
+  Result failed = RunRaw(
+      {"--server", kNowhere, "--timeout", "10s", "--token", "s3cr3t-token", "targets", "org"});
   EXPECT_EQ(failed.exit_code, 1);
   for (const Result* r : {&help, &failed}) {
     EXPECT_THAT(r->Out() + r->err, Not(HasSubstr("s3cr3t")));
@@ -326,15 +331,16 @@ TEST_F(SalesperfctlTest, OrganisationCommands) {
                       "--from", "2026-03-01"});
   ASSERT_EQ(hired.exit_code, 0) << hired.err;
   EXPECT_THAT(hired.out, Contains("team            t-gz"));
-  Result moved = Run({"targets", "move-rep", "--rep", "dave", "--to-team", "t-sh", "--from",
-                      "2026-06-01"});
+  Result moved =
+      Run({"targets", "move-rep", "--rep", "dave", "--to-team", "t-sh", "--from", "2026-06-01"});
   ASSERT_EQ(moved.exit_code, 0) << moved.err;
-  EXPECT_THAT(moved.out,
-              Contains("assignments     t-gz from 2026-03-01 until 2026-06-01; t-sh from 2026-06-01"));
-  Result manager =
-      Run({"targets", "assign-manager", "--scope", "team:t-hz", "--manager", "carol"});
+  EXPECT_THAT(
+      moved.out,
+      Contains("assignments     t-gz from 2026-03-01 until 2026-06-01; t-sh from 2026-06-01"));
+  Result manager = Run({"targets", "assign-manager", "--scope", "team:t-hz", "--manager", "carol"});
   ASSERT_EQ(manager.exit_code, 0) << manager.err;
-  EXPECT_THAT(manager.out, ElementsAre("scope    team:t-hz", "manager  carol", "from     2026-11-02"));
+  EXPECT_THAT(manager.out,
+              ElementsAre("scope    team:t-hz", "manager  carol", "from     2026-11-02"));
   Result left = Run({"targets", "deactivate-rep", "--rep", "dave", "--from", "2026-10-01"});
   ASSERT_EQ(left.exit_code, 0) << left.err;
   EXPECT_THAT(left.out, Contains("deactivated on  2026-10-01"));
@@ -370,12 +376,12 @@ TEST_F(SalesperfctlTest, TargetLifecycleDecompositionRollupHistoryAndPace) {
           "East November", "--description", "New revenue in East"}));
   EXPECT_THAT(ok(Run({"targets", "propose", "tgt-east", "--expected-version", "1"})).out,
               Contains("status       proposed"));
-  Result stale = Run({"targets", "approve", "tgt-east", "--expected-version", "1", "--request-id", "req-stale"});
+  Result stale = Run(
+      {"targets", "approve", "tgt-east", "--expected-version", "1", "--request-id", "req-stale"});
   EXPECT_EQ(stale.exit_code, 1);
   EXPECT_THAT(stale.err, StartsWith("error: ABORTED: "));
-  EXPECT_THAT(
-      ok(Run({"targets", "approve", "tgt-east", "--value", "CNY 1,000,000.00"})).out,
-      Contains("status       approved"));
+  EXPECT_THAT(ok(Run({"targets", "approve", "tgt-east", "--value", "CNY 1,000,000.00"})).out,
+              Contains("status       approved"));
   Result adjusted = ok(Run({"targets", "adjust", "tgt-east", "--value", "1200000.00", "--currency",
                             "CNY", "--reason", "bigger market"}));
   EXPECT_THAT(adjusted.out, Contains("value           CNY 1,200,000.00"));
@@ -411,7 +417,7 @@ TEST_F(SalesperfctlTest, TargetLifecycleDecompositionRollupHistoryAndPace) {
   EXPECT_THAT(pace.out, Contains("working days      10 of 21 (47.6%)"));
 
   EXPECT_THAT(ok(Run({"targets", "close", "tgt-east", "--reason", "replaced"})).out,
-              Contains("status       closed"));
+              Contains("status          closed"));
   Result closed = ok(Run({"targets", "list", "--status", "closed", "--metric", "revenue"}));
   ASSERT_EQ(closed.out.size(), 2u) << closed.Out();
   EXPECT_THAT(closed.out[1], StartsWith("tgt-east "));
@@ -423,7 +429,7 @@ TEST_F(SalesperfctlTest, CompletionScriptIsValidBash) {
   Result r = RunRaw({"completion", "bash"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const std::string script = r.Out() + "\n";
-  EXPECT_THAT(script, HasSubstr("\"targets draft\") words=\"--id --scope --metric"));
+  EXPECT_THAT(script, HasSubstr("\"targets draft\") words=\"--help -h --id --scope --metric"));
   EXPECT_THAT(script, HasSubstr("--method) COMPREPLY=($(compgen -W \"even weights explicit\""));
   EXPECT_THAT(script, HasSubstr("-o) COMPREPLY=($(compgen -W \"table json\""));
   const std::string file = dir_.Sub("completion.bash");

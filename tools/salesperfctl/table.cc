@@ -82,7 +82,7 @@ int DisplayWidth(std::string_view utf8) {
   return width;
 }
 
-Table::Table(std::vector<std::string> header, std::vector<size_t> right_aligned)
+Table::Table(std::vector<std::string> header, const std::vector<size_t>& right_aligned)
     : header_(std::move(header)), right_(header_.size(), false) {
   for (size_t column : right_aligned) {
     if (column < right_.size()) right_[column] = true;
@@ -103,15 +103,17 @@ void Table::Print(std::ostream& out) const {
   measure(header_);
   for (const auto& row : rows_) measure(row);
   auto print = [&](const std::vector<std::string>& row) {
+    std::string line;
     for (size_t c = 0; c < row.size(); ++c) {
       const int pad = widths[c] - DisplayWidth(row[c]);
-      const bool last = c + 1 == row.size();
-      if (c > 0) out << "  ";
-      if (right_[c]) Pad(out, pad);
-      out << row[c];
-      if (!right_[c] && !last) Pad(out, pad);
+      if (c > 0) line += "  ";
+      if (right_[c]) line.append(static_cast<size_t>(pad), ' ');
+      line += row[c];
+      if (!right_[c]) line.append(static_cast<size_t>(pad), ' ');
     }
-    out << '\n';
+    // Empty trailing cells leave no trailing blanks.
+    line.erase(line.find_last_not_of(' ') + 1);
+    out << line << '\n';
   };
   print(header_);
   for (const auto& row : rows_) print(row);

@@ -28,7 +28,7 @@ int DisplayWidth(std::string_view utf8);
 // header is listed in `right_aligned` (numbers, money) are right-aligned.
 class Table {
  public:
-  explicit Table(std::vector<std::string> header, std::vector<size_t> right_aligned = {});
+  explicit Table(std::vector<std::string> header, const std::vector<size_t>& right_aligned = {});
   // A row with fewer cells than the header is padded with empty cells.
   void AddRow(std::vector<std::string> cells);
   bool empty() const { return rows_.empty(); }

@@ -92,12 +92,11 @@ std::string Basis(const v1::TargetBasis& basis) {
   std::string out;
   switch (basis.kind()) {
     case v1::BASIS_KIND_LAST_PERIOD_ACTUAL_PLUS_GROWTH:
-      out = absl::StrCat("last period's actual ", FormatValue(basis.reference_value()),
-                         basis.reference_period_id().empty() ? "" : " (",
-                         basis.reference_period_id(),
-                         basis.reference_period_id().empty() ? "" : ")",
-                         basis.growth_rate_bp() < 0 ? " " : " +",
-                         FormatBasisPoints(basis.growth_rate_bp()));
+      out = absl::StrCat(
+          "last period's actual ", FormatValue(basis.reference_value()),
+          basis.reference_period_id().empty() ? "" : " (", basis.reference_period_id(),
+          basis.reference_period_id().empty() ? "" : ")", basis.growth_rate_bp() < 0 ? " " : " +",
+          FormatBasisPoints(basis.growth_rate_bp()));
       break;
     case v1::BASIS_KIND_PARENT_ALLOCATION:
       out = "allocated from the parent";
@@ -150,9 +149,9 @@ void PrintTarget(Ctl& ctl, const v1::Target& t) {
 }
 
 void PrintTargetTable(Ctl& ctl, const google::protobuf::RepeatedPtrField<v1::Target>& targets) {
-  Table table({"TARGET", "SCOPE", "METRIC", "PERIOD", "VALUE", "STATUS", "VERSION", "PARENT",
-               "NAME"},
-              {4, 6});
+  Table table(
+      {"TARGET", "SCOPE", "METRIC", "PERIOD", "VALUE", "STATUS", "VERSION", "PARENT", "NAME"},
+      {4, 6});
   for (const v1::Target& t : targets) {
     table.AddRow({t.target_id(), ScopeToString(t.key().scope()), MetricToString(t.key().metric()),
                   t.key().period().id(), FormatValue(t.value(), t.unit()),
@@ -199,17 +198,16 @@ void PrintRepTable(Ctl& ctl, const google::protobuf::RepeatedPtrField<v1::Rep>& 
 }
 
 void PrintSettings(Ctl& ctl, const v1::OrganisationSettings& s) {
-  PrintFields(ctl.out(),
-              {{"company", OrDash(s.company_name())},
-               {"time zone", OrDash(s.time_zone())},
-               {"currency", OrDash(s.currency_code())},
-               {"fiscal year starts", absl::StrCat("month ", s.fiscal_year_start_month())},
-               {"non-working days", s.non_working_days().empty()
-                                        ? "-"
-                                        : absl::StrJoin(s.non_working_days(), " ")},
-               {"make-up working days", s.make_up_working_days().empty()
-                                            ? "-"
-                                            : absl::StrJoin(s.make_up_working_days(), " ")}});
+  PrintFields(
+      ctl.out(),
+      {{"company", OrDash(s.company_name())},
+       {"time zone", OrDash(s.time_zone())},
+       {"currency", OrDash(s.currency_code())},
+       {"fiscal year starts", absl::StrCat("month ", s.fiscal_year_start_month())},
+       {"non-working days",
+        s.non_working_days().empty() ? "-" : absl::StrJoin(s.non_working_days(), " ")},
+       {"make-up working days",
+        s.make_up_working_days().empty() ? "-" : absl::StrJoin(s.make_up_working_days(), " ")}});
 }
 
 void PrintOrganisation(Ctl& ctl, const v1::Organisation& org) {
@@ -244,11 +242,12 @@ void PrintOrganisation(Ctl& ctl, const v1::Organisation& org) {
 
 void AddRollupRows(Table& table, const v1::RollupNode& node, int depth) {
   const std::string indent(static_cast<size_t>(depth) * 2, ' ');
-  table.AddRow({indent + node.target_id(), ScopeToString(node.key().scope()),
-                TargetStatusToString(node.status()), FormatValue(node.value()),
-                node.has_children_sum() ? FormatValue(node.children_sum()) : "-",
-                node.has_gap() ? FormatValue(node.gap()) : "-",
-                node.has_unallocated_remainder() ? FormatValue(node.unallocated_remainder()) : "-"});
+  table.AddRow(
+      {indent + node.target_id(), ScopeToString(node.key().scope()),
+       TargetStatusToString(node.status()), FormatValue(node.value()),
+       node.has_children_sum() ? FormatValue(node.children_sum()) : "-",
+       node.has_gap() ? FormatValue(node.gap()) : "-",
+       node.has_unallocated_remainder() ? FormatValue(node.unallocated_remainder()) : "-"});
   for (const v1::RollupNode& child : node.children()) AddRollupRows(table, child, depth + 1);
 }
 
@@ -291,10 +290,9 @@ void AddSetSettings(Ctl& ctl, CLI::App* group) {
     s->set_fiscal_year_start_month(o->fiscal_year_start_month);
     for (const std::string& d : o->non_working_days) s->add_non_working_days(d);
     for (const std::string& d : o->make_up_working_days) s->add_make_up_working_days(d);
-    return Call(ctl, &Stub::SetOrganisationSettings, req,
-                [&](const v1::SetOrganisationSettingsResponse& r) {
-                  PrintSettings(ctl, r.settings());
-                });
+    return Call(
+        ctl, &Stub::SetOrganisationSettings, req,
+        [&](const v1::SetOrganisationSettingsResponse& r) { PrintSettings(ctl, r.settings()); });
   });
 }
 
@@ -525,8 +523,7 @@ void AddDraft(Ctl& ctl, CLI::App* group) {
   cmd->add_option("--scope", o->scope, "company, region:ID, team:ID or rep:ID")->required();
   ctl.Choices(cmd->add_option("--metric", o->metric, "what is measured")->required(),
               MetricNames());
-  cmd->add_option("--period", o->period, "2026-11, 2026-Q4, 2026, FY2027-Q1 or FY2027")
-      ->required();
+  cmd->add_option("--period", o->period, "2026-11, 2026-Q4, 2026, FY2027-Q1 or FY2027")->required();
   cmd->add_option("--value", o->value,
                   "money 1200000.00 (with --currency), a count 120, or a ratio 25.5%; "
                   "may be left out with --growth");
@@ -623,8 +620,7 @@ void AddApprove(Ctl& ctl, CLI::App* group) {
       "approve", "Approve (lock) a target; only a manager of its scope or above");
   AddTargetId(cmd, o->target);
   AddExpectedVersion(cmd, o->expected_version);
-  cmd->add_option("--value", o->value,
-                  "the value being approved: refused if the target's differs");
+  cmd->add_option("--value", o->value, "the value being approved: refused if the target's differs");
   cmd->add_option("--currency", o->currency, "currency of a money --value");
   cmd->add_option("--comment", o->comment, "why");
   AddRequestId(cmd, o->request_id);
@@ -687,8 +683,8 @@ absl::StatusOr<v1::ChildAllocation> ParseChild(std::string_view text,
   switch (method) {
     case v1::DECOMPOSITION_METHOD_EVEN:
       if (eq != std::string_view::npos) {
-        return absl::InvalidArgumentError(absl::StrCat(
-            "\"", ToAbsl(text), "\": --method even takes scopes only, e.g. team:t-1"));
+        return absl::InvalidArgumentError(
+            absl::StrCat("\"", ToAbsl(text), "\": --method even takes scopes only, e.g. team:t-1"));
       }
       break;
     case v1::DECOMPOSITION_METHOD_WEIGHTS: {
@@ -702,8 +698,9 @@ absl::StatusOr<v1::ChildAllocation> ParseChild(std::string_view text,
     }
     default: {
       if (eq == std::string_view::npos) {
-        return absl::InvalidArgumentError(absl::StrCat(
-            "\"", ToAbsl(text), "\": --method explicit needs SCOPE=VALUE, e.g. team:t-1=500000.00"));
+        return absl::InvalidArgumentError(
+            absl::StrCat("\"", ToAbsl(text),
+                         "\": --method explicit needs SCOPE=VALUE, e.g. team:t-1=500000.00"));
       }
       absl::StatusOr<v1::TargetValue> value = ParseValueGuessKind(rest, currency);
       if (!value.ok()) return value.status();
@@ -736,9 +733,10 @@ void AddDecompose(Ctl& ctl, CLI::App* group) {
   cmd->add_option("--comment", o->comment, "why");
   AddRequestId(cmd, o->request_id);
   ctl.SetAction(cmd, [&ctl, o] {
-    const v1::DecompositionMethod method = o->method == "even"      ? v1::DECOMPOSITION_METHOD_EVEN
-                                           : o->method == "weights" ? v1::DECOMPOSITION_METHOD_WEIGHTS
-                                                                    : v1::DECOMPOSITION_METHOD_EXPLICIT;
+    const v1::DecompositionMethod method = o->method == "even" ? v1::DECOMPOSITION_METHOD_EVEN
+                                           : o->method == "weights"
+                                               ? v1::DECOMPOSITION_METHOD_WEIGHTS
+                                               : v1::DECOMPOSITION_METHOD_EXPLICIT;
     Input in;
     v1::DecomposeTargetRequest req;
     for (const std::string& c : o->children) {
@@ -887,8 +885,8 @@ void AddPace(Ctl& ctl, CLI::App* group) {
     std::string target, as_of;
   };
   auto o = std::make_shared<Opts>();
-  CLI::App* cmd = group->add_subcommand(
-      "pace", "Expected value to date on a straight line over working days");
+  CLI::App* cmd =
+      group->add_subcommand("pace", "Expected value to date on a straight line over working days");
   AddTargetId(cmd, o->target);
   cmd->add_option("--as-of", o->as_of, "YYYY-MM-DD (default: today)");
   ctl.SetAction(cmd, [&ctl, o] {
@@ -899,17 +897,16 @@ void AddPace(Ctl& ctl, CLI::App* group) {
     req.set_target_id(o->target);
     req.set_as_of(o->as_of);
     return Call(ctl, &Stub::GetTargetPace, req, [&](const v1::GetTargetPaceResponse& r) {
-      PrintFields(ctl.out(),
-                  {{"target", r.target_id()},
-                   {"as of", r.as_of()},
-                   {"period", r.period().id()},
-                   {"value", FormatValue(r.value())},
-                   {"expected to date", FormatValue(r.expected_to_date())},
-                   {"working days", absl::StrCat(r.working_days_elapsed(), " of ",
-                                                 r.working_days_total(), " (",
-                                                 FormatShare(r.working_days_elapsed(),
-                                                             r.working_days_total()),
-                                                 ")")}});
+      PrintFields(
+          ctl.out(),
+          {{"target", r.target_id()},
+           {"as of", r.as_of()},
+           {"period", r.period().id()},
+           {"value", FormatValue(r.value())},
+           {"expected to date", FormatValue(r.expected_to_date())},
+           {"working days",
+            absl::StrCat(r.working_days_elapsed(), " of ", r.working_days_total(), " (",
+                         FormatShare(r.working_days_elapsed(), r.working_days_total()), ")")}});
     });
   });
 }

@@ -90,9 +90,8 @@ absl::StatusOr<MetricName> ParseMetric(std::string_view name) {
   for (const MetricName& m : Metrics()) {
     if (m.name == name) return m;
   }
-  return absl::InvalidArgumentError(
-      absl::StrCat("unknown metric \"", ToAbsl(name), "\"; one of ",
-                   absl::StrJoin(MetricNames(), ", ")));
+  return absl::InvalidArgumentError(absl::StrCat("unknown metric \"", ToAbsl(name), "\"; one of ",
+                                                 absl::StrJoin(MetricNames(), ", ")));
 }
 
 std::string MetricToString(Metric metric) {
@@ -112,9 +111,8 @@ absl::StatusOr<TargetStatus> ParseTargetStatus(std::string_view name) {
   for (const StatusName& s : kStatuses) {
     if (s.name == name) return s.status;
   }
-  return absl::InvalidArgumentError(
-      absl::StrCat("unknown status \"", ToAbsl(name), "\"; one of ",
-                   absl::StrJoin(TargetStatusNames(), ", ")));
+  return absl::InvalidArgumentError(absl::StrCat("unknown status \"", ToAbsl(name), "\"; one of ",
+                                                 absl::StrJoin(TargetStatusNames(), ", ")));
 }
 
 std::string TargetStatusToString(TargetStatus status) {
@@ -174,9 +172,8 @@ absl::Status ValidatePeriodId(std::string_view id) {
 absl::StatusOr<int64_t> ParseScaled(std::string_view text, int decimals) {
   std::string s = WithoutSeparators(text);
   if (!s.empty() && s.back() == '%') s.pop_back();
-  const absl::Status bad = absl::InvalidArgumentError(
-      absl::StrCat("\"", ToAbsl(text), "\" is not a number with at most ", decimals,
-                   " decimal places"));
+  const absl::Status bad = absl::InvalidArgumentError(absl::StrCat(
+      "\"", ToAbsl(text), "\" is not a number with at most ", decimals, " decimal places"));
   bool negative = false;
   size_t i = 0;
   if (i < s.size() && s[i] == '-') {
@@ -196,12 +193,14 @@ absl::StatusOr<int64_t> ParseScaled(std::string_view text, int decimals) {
     if (fraction_digits >= 0 && ++fraction_digits > decimals) return bad;
     value = value * 10 + (c - '0');
     ++digits;
-    if (value > INT64_MAX) return absl::InvalidArgumentError(absl::StrCat("\"", ToAbsl(text), "\" is too large"));
+    if (value > INT64_MAX)
+      return absl::InvalidArgumentError(absl::StrCat("\"", ToAbsl(text), "\" is too large"));
   }
   if (digits == 0 || fraction_digits == 0) return bad;
   for (int k = std::max(fraction_digits, 0); k < decimals; ++k) {
     value *= 10;
-    if (value > INT64_MAX) return absl::InvalidArgumentError(absl::StrCat("\"", ToAbsl(text), "\" is too large"));
+    if (value > INT64_MAX)
+      return absl::InvalidArgumentError(absl::StrCat("\"", ToAbsl(text), "\" is too large"));
   }
   return static_cast<int64_t>(negative ? -value : value);
 }
@@ -218,8 +217,8 @@ absl::StatusOr<TargetValue> ParseValue(std::string_view text, ValueKind kind,
             "a money value needs a currency: add --currency CNY, or write \"CNY 1200000.00\"");
       }
       if (!prefix.empty() && !currency.empty() && prefix != currency) {
-        return absl::InvalidArgumentError(absl::StrCat(
-            "the value is in ", prefix, " but --currency is ", ToAbsl(currency)));
+        return absl::InvalidArgumentError(
+            absl::StrCat("the value is in ", prefix, " but --currency is ", ToAbsl(currency)));
       }
       absl::StatusOr<Money> money = Money::Parse(code, WithoutSeparators(amount));
       if (!money.ok()) {
@@ -241,8 +240,8 @@ absl::StatusOr<TargetValue> ParseValue(std::string_view text, ValueKind kind,
     case ValueKind::kRatio: {
       absl::StatusOr<int64_t> bp = ParseScaled(text, 2);
       if (!bp.ok()) {
-        return absl::InvalidArgumentError(absl::StrCat(
-            "\"", ToAbsl(text), "\" is not a percentage such as 25% or 85.50"));
+        return absl::InvalidArgumentError(
+            absl::StrCat("\"", ToAbsl(text), "\" is not a percentage such as 25% or 85.50"));
       }
       value.set_ratio_bp(*bp);
       return value;
@@ -283,8 +282,7 @@ std::string FormatMoney(const common::v1::Money& money) {
 
 std::string FormatBasisPoints(int64_t bp) {
   const int64_t abs = bp < 0 ? -bp : bp;
-  return absl::StrCat(bp < 0 ? "-" : "", abs / 100, ".", abs % 100 < 10 ? "0" : "", abs % 100,
-                      "%");
+  return absl::StrCat(bp < 0 ? "-" : "", abs / 100, ".", abs % 100 < 10 ? "0" : "", abs % 100, "%");
 }
 
 std::string FormatShare(int64_t numerator, int64_t denominator) {

@@ -29,7 +29,8 @@ TEST(ValuesTest, ParsesScopes) {
 }
 
 TEST(ValuesTest, ParsesMoneyWithFlagOrPrefixCurrency) {
-  ASSERT_OK_AND_ASSIGN(targets::v1::TargetValue v, ParseValue("1200000.00", ValueKind::kMoney, "CNY"));
+  ASSERT_OK_AND_ASSIGN(targets::v1::TargetValue v,
+                       ParseValue("1200000.00", ValueKind::kMoney, "CNY"));
   EXPECT_EQ(v.money().minor_units(), 120000000);
   EXPECT_EQ(v.money().currency_code(), "CNY");
   ASSERT_OK_AND_ASSIGN(v, ParseValue("CNY 1,200,000.5", ValueKind::kMoney, ""));
