@@ -132,7 +132,8 @@ absl::Status KafkaSource::Start(projection::PositionLookup lookup) {
     for (const std::string& service : options_.services) topics.push_back(EventsTopic(service));
     RdKafka::ErrorCode err = consumer_->subscribe(topics);
     if (err != RdKafka::ERR_NO_ERROR) {
-      return absl::UnavailableError(absl::StrCat("kafka source: subscribe: ", RdKafka::err2str(err)));
+      return absl::UnavailableError(
+          absl::StrCat("kafka source: subscribe: ", RdKafka::err2str(err)));
     }
     subscribed_ = true;
     return absl::OkStatus();
@@ -175,10 +176,9 @@ absl::StatusOr<std::vector<projection::SourcedEvent>> KafkaSource::Poll(size_t m
   const absl::Time deadline = absl::Now() + timeout;
   while (filled < max_events) {
     // Wait for the first record; after that take only what is already fetched.
-    const int wait_ms =
-        filled == 0 ? static_cast<int>(std::max<int64_t>(
-                          0, absl::ToInt64Milliseconds(deadline - absl::Now())))
-                    : 0;
+    const int wait_ms = filled == 0 ? static_cast<int>(std::max<int64_t>(
+                                          0, absl::ToInt64Milliseconds(deadline - absl::Now())))
+                                    : 0;
     std::unique_ptr<rd_kafka_message_t, MessageDeleter> msg(rd_kafka_consumer_poll(rk, wait_ms));
     if (msg == nullptr) {  // timed out
       if (filled > 0 || absl::Now() >= deadline) break;

@@ -62,8 +62,8 @@ class KafkaSource final : public projection::EventSource {
                                                              absl::Duration timeout) override;
   // Keeps the records to decode later polls into (their strings and messages are reused).
   void Recycle(std::vector<projection::SourcedEvent> records) override;
-  void Committed(const std::vector<std::pair<projection::PartitionId, int64_t>>& next_positions)
-      override;
+  void Committed(
+      const std::vector<std::pair<projection::PartitionId, int64_t>>& next_positions) override;
   std::vector<projection::PartitionHead> Heads() const override;
 
   // The partitions currently assigned to this consumer, sorted.

@@ -74,7 +74,9 @@ class EventSource {
   // may reuse them for later polls, so that decoding fills buffers already allocated
   // instead of allocating new ones per record. Default: drops them. Called from the
   // runner's thread.
-  virtual void Recycle(std::vector<SourcedEvent> records) {}
+  // By value on purpose: the runner moves the batch in and the source keeps it.
+  virtual void Recycle(std::vector<SourcedEvent> records) {
+  }  // NOLINT(performance-unnecessary-value-param)
 
   // Called after the runner has durably applied everything up to these positions, so a
   // source may commit them elsewhere (Kafka consumer-group offsets, for monitoring only:

@@ -28,6 +28,7 @@
 #include "libs/common/status_macros.h"
 #include "libs/projection/codec.h"
 #include "libs/projection/dead_letter.h"
+#include "libs/projection/row_cache.h"
 #include "libs/projection/runner.h"
 #include "libs/projection/vector_source.h"
 #include "libs/projection/view.h"
@@ -36,6 +37,7 @@
 #include "libs/testing/temp_dir.h"
 #include "prometheus/registry.h"
 #include "rocksdb/db.h"
+#include "rocksdb/write_batch.h"
 
 namespace salesperf::projection {
 namespace {
@@ -666,6 +668,231 @@ TEST_F(ViewDbTest, OpenFinishesAResetThatACrashInterrupted) {
 }
 
 // ---------------------------------------------------------------------------------
+// RowCache.
+
+// Every operation a WriteBatch holds, as "<column family id>:<key>=<value>" or
+// "<column family id>:<key> deleted", in batch order.
+class BatchRecorder : public rocksdb::WriteBatch::Handler {
+ public:
+  rocksdb::Status PutCF(uint32_t cf, const rocksdb::Slice& key,
+                        const rocksdb::Slice& value) override {
+    ops.push_back(absl::StrCat(cf, ":", key.ToString(), "=", value.ToString()));
+    return rocksdb::Status::OK();
+  }
+  rocksdb::Status DeleteCF(uint32_t cf, const rocksdb::Slice& key) override {
+    ops.push_back(absl::StrCat(cf, ":", key.ToString(), " deleted"));
+    return rocksdb::Status::OK();
+  }
+  std::vector<std::string> ops;
+};
+
+class RowCacheTest : public ProjectionTest {
+ protected:
+  void SetUp() override {
+    ProjectionTest::SetUp();
+    db_ = OpenDb();
+    ASSERT_NE(db_, nullptr);
+    for (const std::string& view : kViewNames) handles_.push_back(*db_->ViewHandle(view));
+  }
+
+  // Commits the cache's batch the way the runner does.
+  void Commit(RowCache& cache) {
+    rocksdb::WriteBatch batch;
+    ASSERT_THAT(cache.AppendTo(batch), IsOk());
+    ASSERT_TRUE(db_->db()->Write(rocksdb::WriteOptions(), &batch).ok());
+    cache.CommitBatch();
+  }
+
+  std::optional<std::string> Stored(size_t view, const std::string& key) {
+    auto row = db_->Get(kViewNames[view], key);
+    EXPECT_THAT(row, IsOk());
+    return row.ok() ? *row : std::nullopt;
+  }
+
+  std::unique_ptr<ViewDb> db_;
+  std::vector<rocksdb::ColumnFamilyHandle*> handles_;
+};
+
+TEST_F(RowCacheTest, ReadsSeeTheBatchOverCommittedRows) {
+  ASSERT_TRUE(db_->db()->Put(rocksdb::WriteOptions(), handles_[1], "k", "committed").ok());
+  RowCache cache(db_->db(), 2, 1 << 20);
+  cache.BeginBatch(handles_);
+  EXPECT_EQ(*cache.Get(1, "k"), "committed");
+  EXPECT_EQ(*cache.Get(0, "k"), std::nullopt);  // views are separate
+  cache.Put(1, "k", "new");
+  EXPECT_EQ(*cache.Get(1, "k"), "new");
+  cache.Delete(1, "k");
+  EXPECT_EQ(*cache.Get(1, "k"), std::nullopt);
+  cache.Put(1, "k", "again");
+  EXPECT_EQ(*cache.Get(1, "k"), "again");
+  // Nothing reaches the database before the commit.
+  EXPECT_EQ(Stored(1, "k"), "committed");
+  Commit(cache);
+  EXPECT_EQ(Stored(1, "k"), "again");
+}
+
+TEST_F(RowCacheTest, RollbackDiscardsOnlyTheWritesSinceTheSavePoint) {
+  ASSERT_TRUE(db_->db()->Put(rocksdb::WriteOptions(), handles_[0], "c", "committed").ok());
+  RowCache cache(db_->db(), 2, 1 << 20);
+  cache.BeginBatch(handles_);
+  cache.Put(0, "a", "1");  // an earlier event of the batch
+
+  cache.SetSavePoint();
+  cache.Put(0, "a", "2");
+  cache.Put(0, "b", "1");
+  cache.Delete(0, "c");
+  cache.Put(0, "a", "3");
+  cache.Put(1, "a", "other view");
+  EXPECT_EQ(*cache.Get(0, "a"), "3");
+  EXPECT_EQ(*cache.Get(0, "c"), std::nullopt);
+  cache.RollbackToSavePoint();
+
+  EXPECT_EQ(*cache.Get(0, "a"), "1");
+  EXPECT_EQ(*cache.Get(0, "b"), std::nullopt);
+  EXPECT_EQ(*cache.Get(0, "c"), "committed");
+  EXPECT_EQ(*cache.Get(1, "a"), std::nullopt);
+  EXPECT_EQ(cache.batch_rows(), 1u);
+
+  // Popped, the writes stay; a rollback without a save point changes nothing.
+  cache.SetSavePoint();
+  cache.Put(0, "b", "5");
+  cache.PopSavePoint();
+  cache.RollbackToSavePoint();
+  EXPECT_EQ(*cache.Get(0, "b"), "5");
+
+  Commit(cache);
+  EXPECT_EQ(Stored(0, "a"), "1");
+  EXPECT_EQ(Stored(0, "b"), "5");
+  EXPECT_EQ(Stored(0, "c"), "committed");
+  EXPECT_EQ(Stored(1, "a"), std::nullopt);
+}
+
+TEST_F(RowCacheTest, AppendToWritesEachRowOnceWithItsLastValueInKeyOrder) {
+  RowCache cache(db_->db(), 2, 1 << 20);
+  cache.BeginBatch(handles_);
+  cache.Put(1, "z", "1");
+  cache.Put(0, "m", "1");
+  cache.Put(1, "a", "1");
+  cache.Put(1, "z", "2");
+  cache.Put(1, "q", "1");
+  cache.Delete(1, "q");
+  cache.Put(1, "a", "2");
+  rocksdb::WriteBatch batch;
+  ASSERT_THAT(cache.AppendTo(batch), IsOk());
+  BatchRecorder recorder;
+  ASSERT_TRUE(batch.Iterate(&recorder).ok());
+  const std::string v0 = absl::StrCat(handles_[0]->GetID()),
+                    v1 = absl::StrCat(handles_[1]->GetID());
+  EXPECT_THAT(recorder.ops, ElementsAre(v0 + ":m=1", v1 + ":a=2", v1 + ":q deleted", v1 + ":z=2"));
+}
+
+TEST_F(RowCacheTest, CommittedRowsAreServedFromMemoryUntilCleared) {
+  ASSERT_TRUE(db_->db()->Put(rocksdb::WriteOptions(), handles_[0], "k", "0").ok());
+  RowCache cache(db_->db(), 2, 1 << 20);
+  cache.BeginBatch(handles_);
+  EXPECT_EQ(*cache.Get(0, "k"), "0");
+  EXPECT_EQ(*cache.Get(0, "absent"), std::nullopt);
+  EXPECT_EQ(cache.database_reads(), 2u);
+  cache.Put(0, "k", "1");
+  cache.Put(0, "new", "1");
+  Commit(cache);
+
+  cache.BeginBatch(handles_);
+  EXPECT_EQ(*cache.Get(0, "k"), "1");
+  EXPECT_EQ(*cache.Get(0, "new"), "1");
+  EXPECT_EQ(*cache.Get(0, "absent"), std::nullopt);
+  EXPECT_EQ(cache.database_reads(), 2u);
+  // An aborted batch leaves the committed rows as they were.
+  cache.Put(0, "k", "aborted");
+  cache.AbortBatch();
+  cache.BeginBatch(handles_);
+  EXPECT_EQ(*cache.Get(0, "k"), "1");
+  EXPECT_EQ(cache.database_reads(), 2u);
+
+  cache.Clear();
+  cache.BeginBatch(handles_);
+  EXPECT_EQ(*cache.Get(0, "k"), "1");
+  EXPECT_EQ(cache.database_reads(), 3u);
+}
+
+// Random writes, reads, save points, commits and aborts against a model of the rows,
+// with no cache, a tiny one (constant eviction) and a large one.
+TEST_F(RowCacheTest, RandomOperationsMatchAModelAtAnyBudget) {
+  for (size_t capacity : {size_t{0}, size_t{400}, size_t{1} << 20}) {
+    SCOPED_TRACE(absl::StrCat("capacity ", capacity));
+    auto db = OpenDb(absl::StrCat("random", capacity));
+    std::vector<rocksdb::ColumnFamilyHandle*> handles;
+    for (const std::string& view : kViewNames) handles.push_back(*db->ViewHandle(view));
+    RowCache cache(db->db(), 2, capacity);
+    std::mt19937 rng(capacity + 7);
+    auto pick = [&](int n) { return std::uniform_int_distribution<int>(0, n - 1)(rng); };
+    using Rows = std::map<std::pair<size_t, std::string>, std::optional<std::string>>;
+    Rows committed, batch, saved;
+    bool save_point = false;
+    auto expected = [&](size_t view, const std::string& key) -> std::optional<std::string> {
+      if (auto it = batch.find({view, key}); it != batch.end()) return it->second;
+      if (auto it = committed.find({view, key}); it != committed.end()) return it->second;
+      return std::nullopt;
+    };
+    cache.BeginBatch(handles);
+    for (int step = 0; step < 3000; ++step) {
+      const size_t view = static_cast<size_t>(pick(2));
+      const std::string key = absl::StrCat("key", pick(40));
+      const int op = pick(100);
+      if (op < 35) {
+        auto got = cache.Get(view, key);
+        ASSERT_THAT(got, IsOk());
+        ASSERT_EQ(*got, expected(view, key)) << "step " << step << " " << key;
+      } else if (op < 65) {
+        const std::string value = absl::StrCat("v", step);
+        cache.Put(view, key, value);
+        batch[{view, key}] = value;
+      } else if (op < 72) {
+        cache.Delete(view, key);
+        batch[{view, key}] = std::nullopt;
+      } else if (op < 80) {
+        cache.SetSavePoint();
+        saved = batch;
+        save_point = true;
+      } else if (op < 85) {
+        cache.RollbackToSavePoint();
+        if (save_point) batch = saved;
+        save_point = false;
+      } else if (op < 90) {
+        cache.PopSavePoint();
+        save_point = false;
+      } else if (op < 97) {
+        rocksdb::WriteBatch write;
+        ASSERT_THAT(cache.AppendTo(write), IsOk());
+        ASSERT_TRUE(db->db()->Write(rocksdb::WriteOptions(), &write).ok());
+        cache.CommitBatch();
+        for (auto& [k, v] : batch) committed[k] = v;
+        batch.clear();
+        save_point = false;
+        cache.BeginBatch(handles);
+      } else {
+        cache.AbortBatch();
+        batch.clear();
+        save_point = false;
+        cache.BeginBatch(handles);
+      }
+      if (capacity > 0) {
+        ASSERT_LE(cache.cached_bytes(), capacity + 200);
+      }
+    }
+    // What reached the database is the model's committed rows.
+    for (const auto& [k, v] : committed) {
+      auto stored = db->Get(kViewNames[k.first], k.second);
+      ASSERT_THAT(stored, IsOk());
+      EXPECT_EQ(*stored, v) << k.second;
+    }
+    if (capacity == 0) {
+      EXPECT_EQ(cache.cached_bytes(), 0u);
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------
 // ProjectionRunner.
 
 TEST_F(ProjectionTest, CreateValidatesOptionsAndClaimsViews) {
@@ -1085,6 +1312,69 @@ TEST_F(ProjectionTest, RebuildEqualsIncrementalByteForByte) {
   EXPECT_EQ(incremental.views, ExpectedRows(events));
 }
 
+// The row cache and the memtable hints change how rows are read and written, never
+// what they end up as.
+TEST_F(ProjectionTest, RowCacheBudgetsAndMemtableHintsGiveIdenticalFolds) {
+  std::vector<SourcedEvent> events = Alternate(Events(activity0_, 40), Events(targets0_, 25));
+  events.push_back(Undecodable(activity0_, 40));
+  events.push_back(
+      Record(activity0_, 41, Envelope("activity", 41, "activity-0-s2", Str("poison"))));
+  for (SourcedEvent r : Events(activity0_, 10, 30, 42)) events.push_back(std::move(r));  // dups
+  for (SourcedEvent r : Events(activity0_, 20, 42, 52)) events.push_back(std::move(r));
+  std::optional<Dump> first;
+  int round = 0;
+  for (size_t cache_bytes : {size_t{0}, size_t{300}, ProjectionOptions().row_cache_bytes}) {
+    for (bool hints : {false, true}) {
+      SCOPED_TRACE(absl::StrCat("row cache ", cache_bytes, " bytes, hints ", hints));
+      ViewDbOptions db_options;
+      db_options.memtable_insert_hints = hints;
+      auto db = ViewDb::Open(dir_.Sub(absl::StrCat("budget", ++round)), kViewNames, db_options);
+      ASSERT_THAT(db, IsOk());
+      prometheus::Registry registry;
+      ProjectionOptions options = Options(7);
+      options.registry = &registry;
+      options.row_cache_bytes = cache_bytes;
+      auto runner = Runner(db->get(), std::make_unique<VectorSource>(events), options);
+      Drain(*runner);
+      const Dump dump = DumpOf(**db, "sales");
+      if (!first.has_value()) {
+        first = dump;
+        EXPECT_EQ(dump.views, ExpectedRows(events));
+      } else {
+        EXPECT_EQ(dump, *first);
+      }
+    }
+  }
+}
+
+// A failed batch leaves the cached rows as committed: the retry reads the same rows
+// (FlakyView fails after its inner view wrote).
+TEST_F(ProjectionTest, FailedBatchesDoNotLeakIntoTheRowCache) {
+  auto db = OpenDb();
+  const std::vector<SourcedEvent> events = Events(activity0_, 30);
+  auto runner =
+      Runner(db.get(), std::make_unique<VectorSource>(events), Options(4), Views(/*flaky_on=*/6));
+  ASSERT_THAT(runner->RunOnce(), IsOk());  // applies 1..4, caching their rows
+  EXPECT_THAT(runner->RunOnce(), StatusIs(absl::StatusCode::kUnavailable));
+  Drain(*runner);
+  EXPECT_EQ(DumpOf(*db, "sales").views, ExpectedRows(events));
+}
+
+// Rows cached by a runner are dropped when the views are reset behind it, so what it
+// folds next starts from the empty views, as the database does.
+TEST_F(ProjectionTest, RowCacheIsDroppedWhenTheViewsAreReset) {
+  auto db = OpenDb();
+  auto source = std::make_unique<VectorSource>(Events(activity0_, 6));
+  VectorSource* src = source.get();
+  auto runner = Runner(db.get(), std::move(source), Options());
+  ASSERT_EQ(runner->RunOnce().value_or(0), 6u);
+  ASSERT_THAT(db->ResetProjection("sales", kViewNames), IsOk());
+  const std::vector<SourcedEvent> more = Events(activity0_, 3, 7, 6);
+  src->Append(more);
+  ASSERT_EQ(runner->RunOnce().value_or(0), 3u);
+  EXPECT_EQ(DumpOf(*db, "sales").views, ExpectedRows(more));
+}
+
 TEST_F(ProjectionTest, RebuildWhileRunningResumesTheLoop) {
   auto db = OpenDb();
   const std::vector<SourcedEvent> events = Events(activity0_, 40);
@@ -1194,6 +1484,9 @@ TEST_F(ProjectionTest, RandomBatchesRestartsAndReplaysMatchAFromScratchFold) {
       if (chance(30)) rewind = std::uniform_int_distribution<int64_t>(1, 20)(rng);
       ProjectionOptions options = Options(std::uniform_int_distribution<size_t>(1, 17)(rng));
       options.registry = nullptr;
+      // No row cache, one that evicts all the time, or the default.
+      const size_t budgets[] = {0, 200, options.row_cache_bytes};
+      options.row_cache_bytes = budgets[std::uniform_int_distribution<size_t>(0, 2)(rng)];
       EventSourcePtr source = std::make_unique<VectorSource>(records);
       if (rewind.has_value()) {
         source = std::make_unique<RewindingSource>(std::make_unique<VectorSource>(records), rewind);

@@ -78,9 +78,7 @@ void RowCache::Put(size_t view, std::string_view key, std::string_view value) {
   }
 }
 
-void RowCache::Delete(size_t view, std::string_view key) {
-  BatchRow(view, key)->second.reset();
-}
+void RowCache::Delete(size_t view, std::string_view key) { BatchRow(view, key)->second.reset(); }
 
 void RowCache::SetSavePoint() {
   undo_.clear();
@@ -110,10 +108,9 @@ absl::Status RowCache::AppendTo(rocksdb::WriteBatch& batch) const {
   for (size_t view = 0; view < views_.size(); ++view) {
     sorted.clear();
     for (const Rows::value_type& row : views_[view].batch) sorted.push_back(&row);
-    std::sort(sorted.begin(), sorted.end(),
-              [](const Rows::value_type* a, const Rows::value_type* b) {
-                return a->first < b->first;
-              });
+    std::sort(
+        sorted.begin(), sorted.end(),
+        [](const Rows::value_type* a, const Rows::value_type* b) { return a->first < b->first; });
     for (const Rows::value_type* row : sorted) {
       rocksdb::Status s = row->second.has_value()
                               ? batch.Put(handles_[view], row->first, *row->second)

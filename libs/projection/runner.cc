@@ -32,9 +32,7 @@ class BatchViewTxn : public ViewTxn {
   absl::StatusOr<std::optional<std::string>> Get(std::string_view key) override {
     return rows_->Get(view_, key);
   }
-  void Put(std::string_view key, std::string_view value) override {
-    rows_->Put(view_, key, value);
-  }
+  void Put(std::string_view key, std::string_view value) override { rows_->Put(view_, key, value); }
   void Delete(std::string_view key) override { rows_->Delete(view_, key); }
 
  private:
@@ -441,8 +439,9 @@ void ProjectionRunner::Refresh() {
     bool caught_up = true;
     for (const PartitionHead& head : start_heads_) {
       auto it = checkpoints_.find(head.partition);
-      const bool reached = it != checkpoints_.end() ? it->second.next_position >= head.end_position
-                                                    : drained_ || head.end_position <= head.begin_position;
+      const bool reached = it != checkpoints_.end()
+                               ? it->second.next_position >= head.end_position
+                               : drained_ || head.end_position <= head.begin_position;
       if (!reached) {
         caught_up = false;
         break;

@@ -12,6 +12,7 @@
 #include "rocksdb/db.h"
 #include "rocksdb/filter_policy.h"
 #include "rocksdb/options.h"
+#include "rocksdb/slice_transform.h"
 #include "rocksdb/table.h"
 #include "rocksdb/write_batch.h"
 
@@ -139,6 +140,11 @@ absl::StatusOr<std::unique_ptr<ViewDb>> ViewDb::Open(const std::string& path,
   }
   vdb->cf_options_ = std::make_unique<rocksdb::ColumnFamilyOptions>();
   vdb->cf_options_->write_buffer_size = options.write_buffer_bytes;
+  if (options.memtable_insert_hints) {
+    // The whole key is the "prefix": every row keeps the memtable position it was last
+    // written at, and its next version goes right before it.
+    vdb->cf_options_->memtable_insert_with_hint_prefix_extractor.reset(rocksdb::NewNoopTransform());
+  }
   vdb->cf_options_->table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
   vdb->write_options_ = std::make_unique<rocksdb::WriteOptions>();
   vdb->write_options_->sync = options.sync_commits;

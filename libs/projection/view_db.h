@@ -54,6 +54,11 @@ struct ViewDbOptions {
   size_t write_buffer_bytes = size_t{16} << 20;
   // Bloom filter bits per key for point lookups; 0 disables. Default: 10.
   int bloom_bits_per_key = 10;
+  // Remember, per row key, where the memtable last inserted it, so that rewriting a row
+  // (a read-modify-write view: counters, totals) skips most of the skiplist search: about
+  // a third less CPU per written row. Costs ~250 bytes of memtable per distinct key, so
+  // views that mostly write new keys flush sooner. Default: true.
+  bool memtable_insert_hints = true;
 };
 
 // A point-in-time view of the whole database (every view and the checkpoints). RAII:
