@@ -105,7 +105,7 @@ void Produce(const std::string& bootstrap, const std::string& topic, int events,
     envelope.set_event_id(absl::StrCat("00000000-0000-4000-8000-", 100000000000 + i));
     envelope.set_sequence(static_cast<uint64_t>(i));
     envelope.set_stream_id(stream);
-    envelope.set_stream_version(static_cast<uint64_t>(i / streams + 1));
+    envelope.set_stream_version(static_cast<uint64_t>(i / streams) + 1);
     google::protobuf::Int64Value value;
     value.set_value(i);
     envelope.mutable_payload()->PackFrom(value);

@@ -105,7 +105,7 @@ void Log(LogLevel level, std::string_view message, std::initializer_list<LogFiel
       for (const LogField& f : fields) {
         std::string key(f.key);
         // A field may not overwrite the line's own keys.
-        if (key == "ts" || key == "level" || key == "msg") key = "field." + key;
+        if (key == "ts" || key == "level" || key == "msg") key.insert(0, "field.");
         j[key] = LooksSecret(f.key) ? nlohmann::json("[redacted]") : ToJson(f.value);
       }
       line = j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);

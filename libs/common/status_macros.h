@@ -21,7 +21,7 @@
   } while (false)
 
 #define SALESPERF_ASSIGN_OR_RETURN_IMPL(statusor, lhs, rexpr) \
-  auto statusor = (rexpr); /* NOLINT(bugprone-macro-parentheses) */                                    \
+  auto statusor = (rexpr); /* NOLINT(bugprone-macro-parentheses) */ \
   if (!statusor.ok()) {                                       \
     return std::move(statusor).status();                      \
   }                                                           \

@@ -31,6 +31,7 @@ struct PartitionId {
   std::string source;
   int32_t partition = 0;
   friend bool operator==(const PartitionId&, const PartitionId&) = default;
+  // NOLINTNEXTLINE(modernize-use-nullptr): clang-tidy 14 misreads a defaulted <=>.
   friend auto operator<=>(const PartitionId&, const PartitionId&) = default;
 };
 
@@ -75,8 +76,8 @@ class EventSource {
   // instead of allocating new ones per record. Default: drops them. Called from the
   // runner's thread.
   // By value on purpose: the runner moves the batch in and the source keeps it.
-  virtual void Recycle(std::vector<SourcedEvent> records) {
-  }  // NOLINT(performance-unnecessary-value-param)
+  // NOLINTNEXTLINE(performance-unnecessary-value-param)
+  virtual void Recycle(std::vector<SourcedEvent> records) {}
 
   // Called after the runner has durably applied everything up to these positions, so a
   // source may commit them elsewhere (Kafka consumer-group offsets, for monitoring only:

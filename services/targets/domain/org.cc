@@ -16,7 +16,6 @@
 namespace salesperf::targets {
 namespace {
 
-using common::v1::ScopeKind;
 using common::v1::ScopeRef;
 
 constexpr size_t kMaxNameLength = 200;
