@@ -20,12 +20,16 @@
     }                                                                         \
   } while (false)
 
+// `statusor` is a fresh identifier and `lhs` may be a declaration ("auto x"): neither
+// can be parenthesized.
+// NOLINTBEGIN(bugprone-macro-parentheses)
 #define SALESPERF_ASSIGN_OR_RETURN_IMPL(statusor, lhs, rexpr) \
-  auto statusor = (rexpr); /* NOLINT(bugprone-macro-parentheses) */ \
+  auto statusor = (rexpr);                                    \
   if (!statusor.ok()) {                                       \
     return std::move(statusor).status();                      \
   }                                                           \
-  lhs = *std::move(statusor)  /* NOLINT(bugprone-macro-parentheses): lhs may be a declaration */
+  lhs = *std::move(statusor)
+// NOLINTEND(bugprone-macro-parentheses)
 
 #define ASSIGN_OR_RETURN(lhs, rexpr)                                                            \
   SALESPERF_ASSIGN_OR_RETURN_IMPL(SALESPERF_STATUS_CONCAT(_salesperf_statusor_, __LINE__), lhs, \
