@@ -20,9 +20,9 @@ TEST(TargetsKafkaTest, RelayPublishesEveryEventAndSavesItsCursor) {
   salesperf::testing::TempDir dir;
   FakeClock clock;
   TargetsServiceOptions options;
-  options.data_dir = dir.path().string();
-  options.clock = &clock;
-  options.kafka_brokers = kafka->bootstrap();
+  options.env.data_dir = dir.path().string();
+  options.env.clock = &clock;
+  options.env.kafka.brokers = kafka->bootstrap();
   ASSERT_OK_AND_ASSIGN(std::unique_ptr<TargetsService> service, TargetsService::Open(options));
   ASSERT_NE(service->relay(), nullptr);
   ASSERT_OK(service->Start());

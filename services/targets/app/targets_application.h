@@ -48,11 +48,11 @@
 #include "absl/time/time.h"
 #include "libs/common/clock.h"
 #include "libs/eventstore/event_store.h"
+#include "libs/projection/commit_watcher.h"
 #include "libs/projection/view_db.h"
 #include "salesperf/targets/v1/targets.pb.h"
 #include "services/targets/domain/org.h"
 #include "services/targets/domain/target.h"
-#include "services/targets/projections/commit_watcher.h"
 #include "services/targets/projections/target_queries.h"
 
 namespace salesperf::targets {
@@ -72,7 +72,7 @@ struct TargetsApplicationOptions {
   // The ViewDb holding the target views (target_views.h). Required; not owned.
   const projection::ViewDb* views = nullptr;
   // What the projection over `store` has committed (CommitWatcher::state()). Required.
-  std::shared_ptr<const CommitWatcher::State> commits;
+  std::shared_ptr<const projection::CommitWatcher::State> commits;
   // Source of `now` for commands and of "today" for as-of queries. Not owned.
   // Default: RealClock().
   Clock* clock = RealClock();

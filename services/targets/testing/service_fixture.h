@@ -57,9 +57,9 @@ class ServiceFixture : public ::testing::Test {
 
   void Open() {
     TargetsServiceOptions options;
-    options.data_dir = dir_.path().string();
-    options.clock = &clock_;
-    options.event_id_seed = 42;
+    options.env.data_dir = dir_.path().string();
+    options.env.clock = &clock_;
+    options.env.event_id_seed = 42;
     ASSERT_OK_AND_ASSIGN(service_, TargetsService::Open(options));
     server_ = std::make_unique<server::Server>(server::ServerOptions{});
     server_->RegisterService(service_->grpc_service());

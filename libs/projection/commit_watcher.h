@@ -9,8 +9,8 @@
 //
 // Thread safety: the EventSource methods are called by the runner's thread;
 // WaitForCommitted and Committed() from any thread.
-#ifndef SALESPERF_SERVICES_TARGETS_PROJECTIONS_COMMIT_WATCHER_H_
-#define SALESPERF_SERVICES_TARGETS_PROJECTIONS_COMMIT_WATCHER_H_
+#ifndef SALESPERF_LIBS_PROJECTION_COMMIT_WATCHER_H_
+#define SALESPERF_LIBS_PROJECTION_COMMIT_WATCHER_H_
 
 #include <cstdint>
 #include <map>
@@ -23,47 +23,46 @@
 #include "absl/time/time.h"
 #include "libs/projection/event_source.h"
 
-namespace salesperf::targets {
+namespace salesperf::projection {
 
-class CommitWatcher final : public projection::EventSource {
+class CommitWatcher final : public EventSource {
  public:
   // Shared state that outlives the source moved into the runner.
   class State {
    public:
     // Blocks until every position below `next_position` of `partition` is committed, or
     // `timeout` passes (real time). True if it was.
-    bool WaitForCommitted(const projection::PartitionId& partition, int64_t next_position,
+    bool WaitForCommitted(const PartitionId& partition, int64_t next_position,
                           absl::Duration timeout) const;
     // The committed next position of `partition` (0 when none is known).
-    int64_t Committed(const projection::PartitionId& partition) const;
+    int64_t Committed(const PartitionId& partition) const;
 
    private:
     friend class CommitWatcher;
-    void Advance(const projection::PartitionId& partition, int64_t next_position);
+    void Advance(const PartitionId& partition, int64_t next_position);
     // A rebuild starts from nothing again.
     void Reset();
 
     mutable absl::Mutex mu_;
-    std::map<projection::PartitionId, int64_t> next_ ABSL_GUARDED_BY(mu_);
+    std::map<PartitionId, int64_t> next_ ABSL_GUARDED_BY(mu_);
   };
 
-  explicit CommitWatcher(projection::EventSourcePtr inner)
+  explicit CommitWatcher(EventSourcePtr inner)
       : inner_(std::move(inner)), state_(std::make_shared<State>()) {}
 
   const std::shared_ptr<State>& state() const { return state_; }
 
-  absl::Status Start(projection::PositionLookup lookup) override;
-  absl::StatusOr<std::vector<projection::SourcedEvent>> Poll(size_t max_events,
-                                                             absl::Duration timeout) override;
-  void Committed(
-      const std::vector<std::pair<projection::PartitionId, int64_t>>& next_positions) override;
+  absl::Status Start(PositionLookup lookup) override;
+  absl::StatusOr<std::vector<SourcedEvent>> Poll(size_t max_events,
+                                                 absl::Duration timeout) override;
+  void Committed(const std::vector<std::pair<PartitionId, int64_t>>& next_positions) override;
   std::vector<projection::PartitionHead> Heads() const override { return inner_->Heads(); }
 
  private:
-  const projection::EventSourcePtr inner_;
+  const EventSourcePtr inner_;
   const std::shared_ptr<State> state_;
 };
 
-}  // namespace salesperf::targets
+}  // namespace salesperf::projection
 
-#endif  // SALESPERF_SERVICES_TARGETS_PROJECTIONS_COMMIT_WATCHER_H_
+#endif  // SALESPERF_LIBS_PROJECTION_COMMIT_WATCHER_H_
