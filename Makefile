@@ -1,6 +1,6 @@
 # salesperf — the commands a developer and CI use. See README.md.
 #   make run    install what is missing, build, start salesperfd with demo data
-#   make test   install what is missing, build, run every test
+#   make test   install what is missing, build, run every test and make deploy-check
 SHELL := /bin/bash
 BUILD_DIR ?= build
 BUILD_TYPE ?= RelWithDebInfo
@@ -9,7 +9,7 @@ CMAKE_FLAGS ?=
 DATA_DIR ?= ./data
 CTEST_FLAGS ?=
 
-.PHONY: all deps configure build test run bench fmt lint clean
+.PHONY: all deps configure build test deploy-check run bench fmt lint clean
 
 all: build
 
@@ -27,6 +27,11 @@ build: deps configure
 
 test: build
 	cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS) $(CTEST_FLAGS)
+	@$(MAKE) --no-print-directory deploy-check
+
+# Everything about deploy/ and helm/ that can be verified without a cluster (deploy/README.md).
+deploy-check:
+	@bash deploy/check.sh $(BUILD_DIR)
 
 run: build
 	@bash tools/run.sh $(BUILD_DIR) $(DATA_DIR)

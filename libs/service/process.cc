@@ -1,5 +1,6 @@
 #include "libs/service/process.h"
 
+#include <thread>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -15,6 +16,7 @@ void AddProcessFlags(CLI::App& app, ProcessFlags& flags) {
   AddFlag(app, "--kafka-property", flags.kafka_properties,
           "Extra librdkafka property KEY=VALUE for producers and consumers (repeatable; "
           "e.g. security.protocol=SASL_SSL); values are never logged")
+      ->envname("SALESPERF_KAFKA_PROPERTIES")
       ->delimiter(',');
   AddFlag(app, "--kafka-group-id", flags.kafka_group_id,
           "Consumer group for other services' topics; empty: salesperf-<service>. Give each "
@@ -48,6 +50,8 @@ absl::StatusOr<ProcessContext> PrepareProcess(const ProcessFlags& flags) {
   env.kafka.brokers = flags.common.kafka_brokers;
   env.kafka.group_id = flags.kafka_group_id;
   for (const std::string& property : flags.kafka_properties) {
+    // Empty entries come from joined lists (a Secret's optional extra properties).
+    if (property.empty()) continue;
     const size_t equals = property.find('=');
     if (equals == std::string::npos || equals == 0) {
       // Only the key is echoed: the value may be a secret.
@@ -65,7 +69,8 @@ int FailStartup(const std::string& what, const absl::Status& status) {
 }
 
 int ServeUntilSignal(const std::string& process_name, const ProcessFlags& flags,
-                     ProcessContext& context, const std::vector<HostedService*>& services) {
+                     ProcessContext& context, const std::vector<HostedService*>& services,
+                     std::function<void(int grpc_port, int metrics_port)> on_serving) {
   server::ServerOptions server_options;
   server_options.grpc_addr = flags.common.grpc_addr;
   server_options.metrics_addr = flags.common.metrics_addr;
@@ -111,10 +116,16 @@ int ServeUntilSignal(const std::string& process_name, const ProcessFlags& flags,
   }
   server.SetServing(true);
   LogInfo(process_name + " serving");
+  std::thread serving_task;
+  if (on_serving) {
+    serving_task = std::thread(std::move(on_serving), server.port(), server.metrics_port());
+  }
 
   const int signal = server::WaitForShutdownSignal();
   LogInfo(process_name + " draining", {{"signal", signal}});
   server.Shutdown();
+  // In-flight calls of the task fail once the server is down, so it ends promptly.
+  if (serving_task.joinable()) serving_task.join();
   stop_all();
   LogInfo(process_name + " stopped");
   return 0;

@@ -5,6 +5,7 @@
 #ifndef SALESPERF_LIBS_SERVICE_PROCESS_H_
 #define SALESPERF_LIBS_SERVICE_PROCESS_H_
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -26,7 +27,7 @@ namespace salesperf::service {
 struct ProcessFlags {
   CommonFlags common;
   // Extra librdkafka properties, "KEY=VALUE" each (--kafka-property, repeatable;
-  // SALESPERF_KAFKA_PROPERTY as a comma-separated list). Values are never logged.
+  // SALESPERF_KAFKA_PROPERTIES as a comma-separated list; empty entries are ignored). Values are never logged.
   std::vector<std::string> kafka_properties;
   // Consumer group for upstream topics. Default: "" (salesperf-<service>).
   std::string kafka_group_id;
@@ -54,10 +55,13 @@ absl::StatusOr<ProcessContext> PrepareProcess(const ProcessFlags& flags);
 // Serves `services` on one libs/server Server until SIGTERM/SIGINT: starts the server
 // (NOT_SERVING), starts each service, waits for every read model to catch up, turns
 // SERVING, then on a signal turns NOT_SERVING, drains, stops the services in reverse
-// order. `process_name` labels the log lines. Returns the exit code (0 after a clean
-// shutdown, 1 when starting failed). Call server::BlockShutdownSignals() first in main().
+// order. `process_name` labels the log lines. `on_serving` (optional) runs on its own
+// thread once SERVING, with the bound gRPC and metrics ports (salesperfd loads demo data
+// there); shutdown waits for it. Returns the exit code (0 after a clean shutdown, 1 when
+// starting failed). Call server::BlockShutdownSignals() first in main().
 int ServeUntilSignal(const std::string& process_name, const ProcessFlags& flags,
-                     ProcessContext& context, const std::vector<HostedService*>& services);
+                     ProcessContext& context, const std::vector<HostedService*>& services,
+                     std::function<void(int grpc_port, int metrics_port)> on_serving = {});
 
 // Logs `what` with the status and returns 1 (an exit code).
 int FailStartup(const std::string& what, const absl::Status& status);

@@ -1,9 +1,10 @@
 // helm-render renders a Helm 3 chart the way `helm template` does, for offline checks on a
 // machine without helm (helm is not packaged in Debian 12). It builds with Debian's Go and
-// Debian's sprig v3 (the template function library Helm itself uses), in GOPATH mode:
+// Debian's sprig v3 (the template function library Helm itself uses; in GOPATH mode its import
+// path has no /v3):
 //
 //	GO111MODULE=off GOPATH=/usr/share/gocode go build -o helm-render .
-//	helm-render -chart helm/salesperf -f ci/ha-values.yaml -name salesperf -namespace sales
+//	helm-render -chart helm/salesperf -f helm/salesperf/ci/strimzi-values.yaml -name salesperf -namespace sales
 //
 // Covered: Chart.yaml, values.yaml deep-merged with each -f file (a null deletes a key), the
 // objects .Values .Release .Chart .Capabilities .Template .Files (Get, Glob-free), the sprig
@@ -24,7 +25,7 @@ import (
 	"strings"
 	"text/template"
 
-	"github.com/Masterminds/sprig/v3"
+	"github.com/Masterminds/sprig"
 	"gopkg.in/yaml.v3"
 )
 
