@@ -1,0 +1,159 @@
+// AnalyticsService end to end in embedded mode: upstream event stores holding a random
+// history, the host's projection, the gRPC API on a real server (port 0), and the
+// business gauges in the Prometheus text format.
+#include "services/analytics/analytics_service.h"
+
+#include <memory>
+#include <sstream>
+#include <string>
+
+#include "gmock/gmock.h"
+#include "google/rpc/error_details.pb.h"
+#include "google/rpc/status.pb.h"
+#include "grpcpp/create_channel.h"
+#include "gtest/gtest.h"
+#include "libs/eventstore/memory_event_store.h"
+#include "libs/server/server.h"
+#include "libs/testing/status_matchers.h"
+#include "libs/testing/temp_dir.h"
+#include "prometheus/registry.h"
+#include "prometheus/text_serializer.h"
+#include "salesperf/analytics/v1/analytics.grpc.pb.h"
+#include "services/analytics/testing/random_history.h"
+
+namespace salesperf::analytics {
+namespace {
+
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+void Load(eventstore::EventStore& store, const std::vector<projection::SourcedEvent>& events) {
+  for (const projection::SourcedEvent& e : events) {
+    eventstore::AppendRequest request;
+    request.stream_id = e.envelope.stream_id();
+    request.events.push_back(e.envelope);
+    ASSERT_OK(store.Append(std::move(request)).status());
+  }
+}
+
+class AnalyticsServiceTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    testing::HistoryOptions options;
+    options.activity_events = 1500;
+    options.reps = 10;
+    history_ = testing::RandomHistory(5, options);
+    Load(targets_, history_.targets);
+    Load(activity_, history_.activity);
+    Load(feedback_, history_.feedback);
+    AnalyticsServiceOptions service_options;
+    service_options.env.data_dir = dir_.path().string();
+    service_options.env.clock = &clock_;
+    service_options.env.metrics = registry_.get();
+    service_options.env.upstream_stores = {&targets_, &activity_, &feedback_};
+    ASSERT_OK_AND_ASSIGN(service_, AnalyticsService::Open(service_options));
+    ASSERT_OK(service_->Start());
+    ASSERT_OK(service_->CatchUp(absl::Seconds(30)));
+    server::ServerOptions server_options;
+    server_ = std::make_unique<server::Server>(server_options);
+    for (grpc::Service* s : service_->grpc_services()) server_->RegisterService(s);
+    ASSERT_OK(server_->Start());
+    stub_ = v1::AnalyticsService::NewStub(grpc::CreateChannel(
+        absl::StrCat("127.0.0.1:", server_->port()), grpc::InsecureChannelCredentials()));
+  }
+  void TearDown() override {
+    if (server_ != nullptr) server_->Shutdown();
+    if (service_ != nullptr) {
+      EXPECT_OK(service_->Stop());
+    }
+  }
+
+  ::salesperf::testing::TempDir dir_;
+  FakeClock clock_{
+      absl::FromCivil(absl::CivilSecond(2026, 2, 14, 12, 0, 0), absl::FixedTimeZone(8 * 3600))};
+  std::shared_ptr<prometheus::Registry> registry_ = std::make_shared<prometheus::Registry>();
+  eventstore::MemoryEventStore targets_{{.source = "targets"}};
+  eventstore::MemoryEventStore activity_{{.source = "activity"}};
+  eventstore::MemoryEventStore feedback_{{.source = "feedback"}};
+  testing::History history_;
+  std::unique_ptr<AnalyticsService> service_;
+  std::unique_ptr<server::Server> server_;
+  std::unique_ptr<v1::AnalyticsService::Stub> stub_;
+};
+
+TEST_F(AnalyticsServiceTest, ServesTheFoldedHistoryOverGrpc) {
+  v1::GetKpisRequest request;
+  request.mutable_scope()->set_kind(common::v1::SCOPE_KIND_COMPANY);
+  request.mutable_period()->set_id("2026-Q1");
+  grpc::ClientContext context;
+  v1::GetKpisResponse over_grpc;
+  ASSERT_TRUE(stub_->GetKpis(&context, request, &over_grpc).ok());
+  ASSERT_OK_AND_ASSIGN(v1::GetKpisResponse direct, service_->queries().GetKpis(request));
+  EXPECT_EQ(over_grpc.SerializeAsString(), direct.SerializeAsString());
+  EXPECT_GT(over_grpc.kpis().calls(), 0);
+
+  v1::GetLeaderboardRequest board;
+  board.set_metric(v1::METRIC_CALLS);
+  board.mutable_scope()->set_kind(common::v1::SCOPE_KIND_COMPANY);
+  board.mutable_period()->set_id("2026-02");
+  grpc::ClientContext board_context;
+  v1::GetLeaderboardResponse top;
+  ASSERT_TRUE(stub_->GetLeaderboard(&board_context, board, &top).ok());
+  ASSERT_EQ(top.top_size(), 10);
+  for (int i = 1; i < top.top_size(); ++i) EXPECT_GE(top.top(i - 1).value(), top.top(i).value());
+}
+
+TEST_F(AnalyticsServiceTest, BadRequestsGetFieldViolations) {
+  v1::GetKpisRequest request;
+  request.mutable_scope()->set_kind(common::v1::SCOPE_KIND_TEAM);
+  request.mutable_period()->set_id("2026-02");
+  grpc::ClientContext context;
+  v1::GetKpisResponse response;
+  const grpc::Status status = stub_->GetKpis(&context, request, &response);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  google::rpc::Status details;
+  ASSERT_TRUE(details.ParseFromString(status.error_details()));
+  ASSERT_EQ(details.details_size(), 1);
+  google::rpc::BadRequest bad;
+  ASSERT_TRUE(details.details(0).UnpackTo(&bad));
+  ASSERT_EQ(bad.field_violations_size(), 1);
+  EXPECT_EQ(bad.field_violations(0).field(), "scope.id");
+}
+
+TEST_F(AnalyticsServiceTest, BusinessGaugesAtCompanyRegionAndTeamLevelOnly) {
+  ASSERT_NE(service_->gauges(), nullptr);
+  ASSERT_OK(service_->gauges()->Refresh());
+  std::ostringstream text;
+  prometheus::TextSerializer().Serialize(text, registry_->Collect());
+  const std::string metrics = text.str();
+  EXPECT_THAT(metrics, HasSubstr("salesperf_business_revenue{currency=\"CNY\",level=\"company\","
+                                 "period=\"month\",scope=\"\"}"));
+  EXPECT_THAT(
+      metrics,
+      HasSubstr("salesperf_business_calls{level=\"team\",period=\"quarter\",scope=\"team-0-0\"}"));
+  EXPECT_THAT(metrics, HasSubstr("salesperf_business_period_elapsed_ratio{period=\"month\"}"));
+  EXPECT_THAT(metrics,
+              HasSubstr("salesperf_business_open_risk_flags{level=\"region\",scope=\"region-0\"}"));
+  EXPECT_THAT(metrics, Not(HasSubstr("rep-")));
+  // February 2026: 20 working days, 10 of them by the 14th.
+  EXPECT_THAT(metrics, HasSubstr("salesperf_business_period_elapsed_ratio{period=\"month\"} 0.5"));
+  // A new month: January's team targets are no longer current, so their series go.
+  ASSERT_OK_AND_ASSIGN(v1::GetAttainmentResponse targets, service_->queries().GetAttainment({}));
+  ASSERT_GT(targets.attainments_size(), 0);
+  clock_.Set(
+      absl::FromCivil(absl::CivilSecond(2026, 1, 20, 12, 0, 0), absl::FixedTimeZone(8 * 3600)));
+  ASSERT_OK(service_->gauges()->Refresh());
+  std::ostringstream january;
+  prometheus::TextSerializer().Serialize(january, registry_->Collect());
+  EXPECT_THAT(january.str(), HasSubstr("salesperf_business_attainment_ratio{level=\"team\",metric="
+                                       "\"revenue\",period=\"month\",scope=\"team-0-0\"}"));
+  clock_.Set(
+      absl::FromCivil(absl::CivilSecond(2026, 3, 2, 12, 0, 0), absl::FixedTimeZone(8 * 3600)));
+  ASSERT_OK(service_->gauges()->Refresh());
+  std::ostringstream march;
+  prometheus::TextSerializer().Serialize(march, registry_->Collect());
+  EXPECT_THAT(march.str(), Not(HasSubstr("salesperf_business_attainment_ratio{")));
+}
+
+}  // namespace
+}  // namespace salesperf::analytics

@@ -1,0 +1,45 @@
+// Counters arithmetic and the KPIs derived from them. Every figure analytics shows is a
+// function of a Counters sum (rows.proto), so that rollups add and re-attribution moves
+// counters between scopes by subtraction and addition. Pure; thread-safe.
+#ifndef SALESPERF_SERVICES_ANALYTICS_DOMAIN_COUNTERS_H_
+#define SALESPERF_SERVICES_ANALYTICS_DOMAIN_COUNTERS_H_
+
+#include <cstdint>
+#include <string_view>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "salesperf/analytics/v1/analytics.pb.h"
+#include "salesperf/analytics/v1/rows.pb.h"
+
+namespace salesperf::analytics {
+
+using v1::Counters;
+using v1::Metric;
+
+// a += b (field by field).
+void AddTo(Counters& a, const Counters& b);
+// a -= b.
+void SubtractFrom(Counters& a, const Counters& b);
+// -c.
+Counters Negated(const Counters& c);
+// True when every field is 0 (such a row is deleted rather than stored).
+bool IsZero(const Counters& c);
+
+// Every metric of the Metric enum except METRIC_UNSPECIFIED, in enum order.
+const std::vector<Metric>& AllMetrics();
+// "revenue", "deals_won", ... (the enum name without METRIC_, lower case).
+std::string_view MetricName(Metric metric);
+// The inverse of MetricName; also accepts the enum name. INVALID_ARGUMENT otherwise.
+absl::StatusOr<Metric> ParseMetric(std::string_view name);
+
+// The metric's value for `c` in the unit documented in analytics.proto (minor units,
+// counts, bp, hundredths). Ratios with a zero denominator are 0.
+int64_t MetricValue(const Counters& c, Metric metric);
+
+// a * b / c rounded half to even, without overflow for |a*b| < 2^127; 0 when c == 0.
+int64_t MulDiv(int64_t a, int64_t b, int64_t c);
+
+}  // namespace salesperf::analytics
+
+#endif  // SALESPERF_SERVICES_ANALYTICS_DOMAIN_COUNTERS_H_

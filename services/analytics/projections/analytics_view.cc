@@ -1,0 +1,645 @@
+#include "services/analytics/projections/analytics_view.h"
+
+#include <algorithm>
+#include <memory>
+#include <optional>
+#include <string>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "libs/common/status_macros.h"
+#include "salesperf/activity/v1/events.pb.h"
+#include "salesperf/analytics/v1/rows.pb.h"
+#include "salesperf/feedback/v1/events.pb.h"
+#include "salesperf/targets/v1/events.pb.h"
+#include "services/analytics/domain/counters.h"
+#include "services/analytics/domain/org.h"
+
+namespace salesperf::analytics {
+namespace {
+
+namespace act = ::salesperf::activity::v1;
+namespace fb = ::salesperf::feedback::v1;
+namespace tg = ::salesperf::targets::v1;
+
+// Typed row access over the batch.
+class Rows {
+ public:
+  explicit Rows(projection::ViewTxn& txn) : txn_(txn) {}
+
+  template <typename Msg>
+  absl::StatusOr<std::optional<Msg>> Get(const std::string& key) {
+    ASSIGN_OR_RETURN(std::optional<std::string> bytes, txn_.Get(key));
+    if (!bytes.has_value()) return std::optional<Msg>();
+    Msg msg;
+    if (!msg.ParseFromString(*bytes))
+      return absl::DataLossError(absl::StrCat("malformed row ", key));
+    return std::optional<Msg>(std::move(msg));
+  }
+  template <typename Msg>
+  absl::StatusOr<Msg> GetOrDefault(const std::string& key) {
+    ASSIGN_OR_RETURN(std::optional<Msg> row, Get<Msg>(key));
+    return row.has_value() ? *std::move(row) : Msg();
+  }
+  void Put(const std::string& key, const google::protobuf::Message& msg) {
+    txn_.Put(key, msg.SerializeAsString());
+  }
+  void PutRaw(const std::string& key, std::string_view value) { txn_.Put(key, value); }
+  absl::StatusOr<std::optional<std::string>> GetRaw(const std::string& key) {
+    return txn_.Get(key);
+  }
+  void Delete(const std::string& key) { txn_.Delete(key); }
+
+  // Adds `delta` to the Counters row at `key`; deletes it when it becomes zero.
+  // Returns the row before and after.
+  absl::StatusOr<std::pair<Counters, Counters>> AddCounters(const std::string& key,
+                                                            const Counters& delta) {
+    ASSIGN_OR_RETURN(Counters before, GetOrDefault<Counters>(key));
+    Counters after = before;
+    AddTo(after, delta);
+    if (IsZero(after)) {
+      Delete(key);
+    } else {
+      Put(key, after);
+    }
+    return std::make_pair(std::move(before), std::move(after));
+  }
+
+ private:
+  projection::ViewTxn& txn_;
+};
+
+absl::Time ToTime(const google::protobuf::Timestamp& ts) {
+  return absl::FromUnixSeconds(ts.seconds()) + absl::Nanoseconds(ts.nanos());
+}
+
+class Folder {
+ public:
+  Folder(const AnalyticsViewOptions& options, const projection::EventEnvelope& envelope,
+         projection::ViewTxn& txn)
+      : options_(options), envelope_(envelope), rows_(txn) {}
+
+  absl::Status Fold();
+
+ private:
+  // The day of `ts` (the envelope's occurred_at when unset).
+  std::string DayOf(const google::protobuf::Timestamp& ts) const {
+    const google::protobuf::Timestamp& t =
+        (ts.seconds() == 0 && ts.nanos() == 0) ? envelope_.occurred_at() : ts;
+    return DayId(absl::ToCivilDay(ToTime(t), options_.time_zone));
+  }
+  std::string OccurredDay() const { return DayOf(envelope_.occurred_at()); }
+
+  absl::Status CheckDay(std::string_view field, const std::string& day) const {
+    absl::CivilDay parsed;
+    if (!ParseDay(day, &parsed)) {
+      return absl::InvalidArgumentError(absl::StrCat(envelope_.payload().type_url(), " ",
+                                                     std::string(field), " \"", day,
+                                                     "\" is not a YYYY-MM-DD day"));
+    }
+    return absl::OkStatus();
+  }
+
+  // Adds `delta` to the rep's day and everything derived from it ("" rep: company only).
+  absl::Status AddFact(const std::string& rep_id, const std::string& day, const Counters& delta);
+  absl::Status AddToScopes(const Placement& placement, const std::string& day,
+                           const Counters& delta);
+  absl::Status AddToScope(char level, const std::string& id, const std::string& day,
+                          const Counters& delta);
+  absl::Status UpdateBoards(const std::string& period_id, const std::string& rep_id,
+                            const Counters& before, const Counters& after);
+
+  absl::Status Place(const std::string& rep_id, const std::string& display_name,
+                     const v1::Assignment& assignment);
+  absl::Status AddPipeline(const std::string& rep_id, int stage, int64_t count, int64_t amount);
+  absl::Status AddOpenFlags(const std::string& rep_id, int64_t delta);
+  // Counts the funnel stages after `deal.funnel_reached()` up to `stage` on `day`.
+  absl::Status ReachFunnel(v1::DealRow& deal, int stage, const std::string& day);
+  absl::Status SplitRevenue(const std::string& owner,
+                            const google::protobuf::RepeatedPtrField<act::CreditSplit>& splits,
+                            int64_t amount, const std::string& day);
+
+  absl::Status FoldOrg();
+  absl::Status FoldTarget();
+  absl::Status FoldActivity();
+  absl::Status FoldFeedback();
+
+  template <typename Msg>
+  bool Unpack(Msg& msg) const {
+    return envelope_.payload().Is<Msg>() && envelope_.payload().UnpackTo(&msg);
+  }
+
+  const AnalyticsViewOptions& options_;
+  const projection::EventEnvelope& envelope_;
+  Rows rows_;
+};
+
+absl::Status Folder::AddFact(const std::string& rep_id, const std::string& day,
+                             const Counters& delta) {
+  if (IsZero(delta)) return absl::OkStatus();
+  RETURN_IF_ERROR(CheckDay("day", day));
+  Placement placement;
+  if (!rep_id.empty()) {
+    const std::string day_key = keys::RepDay(rep_id, day);
+    ASSIGN_OR_RETURN(auto day_rows, rows_.AddCounters(day_key, delta));
+    if (IsZero(day_rows.first)) {
+      // A new active day for the rep: remember it for re-attribution.
+      const std::string active_key = keys::RepActiveDays(rep_id);
+      ASSIGN_OR_RETURN(std::optional<std::string> active, rows_.GetRaw(active_key));
+      std::string days = active.value_or("");
+      size_t pos = 0;
+      while (pos < days.size() && std::string_view(days).substr(pos, 10) < day) pos += 10;
+      if (std::string_view(days).substr(pos, 10) != day) {
+        days.insert(pos, day);
+        rows_.PutRaw(active_key, days);
+      }
+    }
+    absl::CivilDay civil;
+    ParseDay(day, &civil);
+    for (PeriodKind kind : IndexedPeriodKinds()) {
+      ASSIGN_OR_RETURN(Period period, Period::Containing(kind, civil));
+      const std::string period_id = period.Id();
+      ASSIGN_OR_RETURN(auto period_rows,
+                       rows_.AddCounters(keys::RepPeriod(period_id, rep_id), delta));
+      RETURN_IF_ERROR(UpdateBoards(period_id, rep_id, period_rows.first, period_rows.second));
+    }
+    ASSIGN_OR_RETURN(v1::RepRow rep, rows_.GetOrDefault<v1::RepRow>(keys::Rep(rep_id)));
+    placement = PlacementOn(rep, day);
+  }
+  RETURN_IF_ERROR(AddToScope(keys::kCompany, "", day, delta));
+  return AddToScopes(placement, day, delta);
+}
+
+absl::Status Folder::AddToScopes(const Placement& placement, const std::string& day,
+                                 const Counters& delta) {
+  if (!placement.team_id.empty()) {
+    RETURN_IF_ERROR(AddToScope(keys::kTeam, placement.team_id, day, delta));
+  }
+  if (!placement.region_id.empty()) {
+    RETURN_IF_ERROR(AddToScope(keys::kRegion, placement.region_id, day, delta));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status Folder::AddToScope(char level, const std::string& id, const std::string& day,
+                                const Counters& delta) {
+  RETURN_IF_ERROR(rows_.AddCounters(keys::ScopeDay(level, id, day), delta).status());
+  return rows_.AddCounters(keys::ScopeMonth(level, id, day.substr(0, 7)), delta).status();
+}
+
+absl::Status Folder::UpdateBoards(const std::string& period_id, const std::string& rep_id,
+                                  const Counters& before, const Counters& after) {
+  const bool was = !IsZero(before);
+  const bool is = !IsZero(after);
+  for (Metric metric : IndexedMetrics()) {
+    const int64_t old_value = MetricValue(before, metric);
+    const int64_t new_value = MetricValue(after, metric);
+    if (was && is && old_value == new_value) continue;
+    if (was) rows_.Delete(keys::Board(period_id, metric, old_value, rep_id));
+    if (is) rows_.PutRaw(keys::Board(period_id, metric, new_value, rep_id), "");
+  }
+  return absl::OkStatus();
+}
+
+absl::Status Folder::Place(const std::string& rep_id, const std::string& display_name,
+                           const v1::Assignment& assignment) {
+  RETURN_IF_ERROR(CheckDay("effective_from", assignment.from_day()));
+  const std::string rep_key = keys::Rep(rep_id);
+  ASSIGN_OR_RETURN(v1::RepRow before, rows_.GetOrDefault<v1::RepRow>(rep_key));
+  v1::RepRow after = before;
+  after.set_rep_id(rep_id);
+  if (!display_name.empty()) after.set_display_name(display_name);
+  Assign(after, assignment);
+  rows_.Put(rep_key, after);
+  if (!assignment.team_id().empty()) {
+    rows_.PutRaw(keys::Member(keys::kTeam, assignment.team_id(), rep_id), "");
+  }
+  if (!assignment.region_id().empty()) {
+    rows_.PutRaw(keys::Member(keys::kRegion, assignment.region_id(), rep_id), "");
+  }
+  // Re-attribute the rep's days from the change on whose placement changed.
+  ASSIGN_OR_RETURN(std::optional<std::string> active, rows_.GetRaw(keys::RepActiveDays(rep_id)));
+  const std::string days = active.value_or("");
+  for (size_t pos = 0; pos + 10 <= days.size(); pos += 10) {
+    const std::string day = days.substr(pos, 10);
+    if (day < assignment.from_day()) continue;
+    const Placement old_placement = PlacementOn(before, day);
+    const Placement new_placement = PlacementOn(after, day);
+    if (old_placement == new_placement) continue;
+    ASSIGN_OR_RETURN(Counters counters, rows_.GetOrDefault<Counters>(keys::RepDay(rep_id, day)));
+    RETURN_IF_ERROR(AddToScopes(old_placement, day, Negated(counters)));
+    RETURN_IF_ERROR(AddToScopes(new_placement, day, counters));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status Folder::AddPipeline(const std::string& rep_id, int stage, int64_t count,
+                                 int64_t amount) {
+  if (stage < act::DEAL_STAGE_QUALIFIED || stage > act::DEAL_STAGE_NEGOTIATION) {
+    return absl::OkStatus();
+  }
+  for (const std::string& key : {keys::Pipeline(rep_id), keys::CompanyPipeline()}) {
+    ASSIGN_OR_RETURN(v1::PipelineRow row, rows_.GetOrDefault<v1::PipelineRow>(key));
+    switch (stage) {
+      case act::DEAL_STAGE_QUALIFIED:
+        row.set_qualified_count(row.qualified_count() + count);
+        row.set_qualified_minor(row.qualified_minor() + amount);
+        break;
+      case act::DEAL_STAGE_PROPOSAL:
+        row.set_proposal_count(row.proposal_count() + count);
+        row.set_proposal_minor(row.proposal_minor() + amount);
+        break;
+      default:
+        row.set_negotiation_count(row.negotiation_count() + count);
+        row.set_negotiation_minor(row.negotiation_minor() + amount);
+        break;
+    }
+    rows_.Put(key, row);
+  }
+  return absl::OkStatus();
+}
+
+absl::Status Folder::AddOpenFlags(const std::string& rep_id, int64_t delta) {
+  for (const std::string& key : {keys::Pipeline(rep_id), keys::CompanyPipeline()}) {
+    ASSIGN_OR_RETURN(v1::PipelineRow row, rows_.GetOrDefault<v1::PipelineRow>(key));
+    row.set_open_risk_flags(row.open_risk_flags() + delta);
+    rows_.Put(key, row);
+  }
+  return absl::OkStatus();
+}
+
+absl::Status Folder::ReachFunnel(v1::DealRow& deal, int stage, const std::string& day) {
+  stage = std::min(stage, static_cast<int>(act::DEAL_STAGE_NEGOTIATION));
+  Counters delta;
+  for (int s = deal.funnel_reached() + 1; s <= stage; ++s) {
+    if (s == act::DEAL_STAGE_QUALIFIED) delta.set_funnel_qualified(1);
+    if (s == act::DEAL_STAGE_PROPOSAL) delta.set_funnel_proposal(1);
+    if (s == act::DEAL_STAGE_NEGOTIATION) delta.set_funnel_negotiation(1);
+  }
+  if (stage > deal.funnel_reached()) deal.set_funnel_reached(stage);
+  return AddFact(deal.rep_id(), day, delta);
+}
+
+absl::Status Folder::SplitRevenue(
+    const std::string& owner, const google::protobuf::RepeatedPtrField<act::CreditSplit>& splits,
+    int64_t amount, const std::string& day) {
+  if (splits.empty()) {
+    Counters delta;
+    delta.set_revenue_minor(amount);
+    return AddFact(owner, day, delta);
+  }
+  // Largest remainder on |amount| so that the parts add up exactly; ties to the earlier
+  // split. The sign is applied to each part.
+  const int64_t magnitude = amount < 0 ? -amount : amount;
+  int64_t total_bp = 0;
+  for (const act::CreditSplit& s : splits) total_bp += std::max(0, s.share_bp());
+  if (total_bp <= 0) {
+    return absl::InvalidArgumentError("credit splits with no positive share");
+  }
+  std::vector<int64_t> parts(splits.size());
+  std::vector<std::pair<__int128, int>> remainders;
+  int64_t allocated = 0;
+  for (int i = 0; i < splits.size(); ++i) {
+    const __int128 exact = static_cast<__int128>(magnitude) * std::max(0, splits[i].share_bp());
+    parts[i] = static_cast<int64_t>(exact / total_bp);
+    allocated += parts[i];
+    remainders.emplace_back(exact % total_bp, i);
+  }
+  std::stable_sort(remainders.begin(), remainders.end(),
+                   [](const auto& a, const auto& b) { return a.first > b.first; });
+  for (int64_t left = magnitude - allocated, k = 0; left > 0; --left, ++k) {
+    parts[remainders[k % remainders.size()].second] += 1;
+  }
+  for (int i = 0; i < splits.size(); ++i) {
+    Counters delta;
+    delta.set_revenue_minor(amount < 0 ? -parts[i] : parts[i]);
+    RETURN_IF_ERROR(AddFact(splits[i].rep_id(), day, delta));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status Folder::FoldOrg() {
+  if (tg::OrganisationSettingsChanged e; Unpack(e)) {
+    v1::SettingsRow row;
+    *row.mutable_settings() = e.settings();
+    rows_.Put(keys::Settings(), row);
+  } else if (tg::RegionCreated e; Unpack(e)) {
+    v1::ScopeRow row;
+    row.set_level("region");
+    row.set_id(e.region_id());
+    row.set_name(e.name());
+    rows_.Put(keys::Region(e.region_id()), row);
+  } else if (tg::TeamCreated e; Unpack(e)) {
+    v1::ScopeRow row;
+    row.set_level("team");
+    row.set_id(e.team_id());
+    row.set_name(e.name());
+    row.set_region_id(e.region_id());
+    rows_.Put(keys::Team(e.team_id()), row);
+    rows_.PutRaw(keys::TeamOfRegion(e.region_id(), e.team_id()), "");
+  } else if (tg::RepHired e; Unpack(e)) {
+    v1::Assignment a;
+    a.set_from_day(e.effective_from());
+    a.set_team_id(e.team_id());
+    a.set_region_id(e.region_id());
+    return Place(e.rep_id(), e.display_name(), a);
+  } else if (tg::RepMoved e; Unpack(e)) {
+    v1::Assignment a;
+    a.set_from_day(e.effective_from());
+    a.set_team_id(e.to_team_id());
+    a.set_region_id(e.to_region_id());
+    return Place(e.rep_id(), "", a);
+  } else if (tg::RepDeactivated e; Unpack(e)) {
+    v1::Assignment a;
+    a.set_from_day(e.effective_from());
+    return Place(e.rep_id(), "", a);
+  }
+  return absl::OkStatus();
+}
+
+absl::Status Folder::FoldTarget() {
+  struct Update {
+    std::string id;
+    const tg::TargetKey* key;
+    const tg::TargetValue* value;
+    tg::TargetStatus status;
+  };
+  std::optional<Update> update;
+  tg::TargetDrafted drafted;
+  tg::TargetRevised revised;
+  tg::TargetProposed proposed;
+  tg::TargetApproved approved;
+  tg::TargetAdjusted adjusted;
+  tg::TargetClosed closed;
+  if (Unpack(drafted)) {
+    v1::TargetRow row;
+    row.set_target_id(drafted.target_id());
+    *row.mutable_key() = drafted.key();
+    *row.mutable_value() = drafted.value();
+    row.set_status(tg::TARGET_STATUS_DRAFT);
+    row.set_name(drafted.name());
+    row.set_period_first_day(drafted.period_first_day());
+    row.set_period_last_day(drafted.period_last_day());
+    rows_.Put(keys::Target(drafted.target_id()), row);
+    return absl::OkStatus();
+  }
+  if (Unpack(revised)) {
+    update =
+        Update{revised.target_id(), &revised.key(), &revised.new_value(), tg::TARGET_STATUS_DRAFT};
+  } else if (Unpack(proposed)) {
+    update = Update{proposed.target_id(), &proposed.key(), &proposed.value(),
+                    tg::TARGET_STATUS_PROPOSED};
+  } else if (Unpack(approved)) {
+    update = Update{approved.target_id(), &approved.key(), &approved.value(),
+                    tg::TARGET_STATUS_APPROVED};
+  } else if (Unpack(adjusted)) {
+    update = Update{adjusted.target_id(), &adjusted.key(), &adjusted.new_value(),
+                    tg::TARGET_STATUS_ADJUSTED};
+  } else if (Unpack(closed)) {
+    update =
+        Update{closed.target_id(), &closed.key(), &closed.final_value(), tg::TARGET_STATUS_CLOSED};
+  }
+  if (!update.has_value()) return absl::OkStatus();
+  const std::string key = keys::Target(update->id);
+  ASSIGN_OR_RETURN(std::optional<v1::TargetRow> row, rows_.Get<v1::TargetRow>(key));
+  if (!row.has_value()) {
+    return absl::InvalidArgumentError(absl::StrCat("target ", update->id, " was never drafted"));
+  }
+  *row->mutable_value() = *update->value;
+  row->set_status(update->status);
+  rows_.Put(key, *row);
+  return absl::OkStatus();
+}
+
+absl::Status Folder::FoldActivity() {
+  if (act::CallLogged e; Unpack(e)) {
+    Counters d;
+    d.set_calls(1);
+    if (e.outcome() == act::CALL_OUTCOME_CONNECTED) d.set_connected_calls(1);
+    d.set_call_seconds(std::max<int64_t>(0, e.duration_seconds()));
+    return AddFact(e.rep_id(), DayOf(e.started_at()), d);
+  }
+  if (act::CustomerRegistered e; Unpack(e)) {
+    Counters d;
+    d.set_new_customers(1);
+    const std::string day = e.registered_on().empty() ? OccurredDay() : e.registered_on();
+    return AddFact(e.owner_rep_id(), day, d);
+  }
+  if (act::VisitPlanned e; Unpack(e)) {
+    Counters d;
+    d.set_visits_planned(1);
+    return AddFact(e.rep_id(), DayOf(e.planned_at()), d);
+  }
+  if (act::VisitRescheduled e; Unpack(e)) {
+    Counters minus;
+    minus.set_visits_planned(-1);
+    Counters plus;
+    plus.set_visits_planned(1);
+    Counters change;
+    change.set_visit_plan_changes(1);
+    RETURN_IF_ERROR(AddFact(e.rep_id(), DayOf(e.previous_planned_at()), minus));
+    RETURN_IF_ERROR(AddFact(e.rep_id(), DayOf(e.planned_at()), plus));
+    return AddFact(e.rep_id(), OccurredDay(), change);
+  }
+  if (act::VisitCancelled e; Unpack(e)) {
+    Counters minus;
+    minus.set_visits_planned(-1);
+    Counters change;
+    change.set_visit_plan_changes(1);
+    RETURN_IF_ERROR(AddFact(e.rep_id(), DayOf(e.planned_at()), minus));
+    return AddFact(e.rep_id(), OccurredDay(), change);
+  }
+  if (act::VisitOutcomeRecorded e; Unpack(e)) {
+    Counters d;
+    d.set_visits_done(1);
+    if (e.location_check() == act::LOCATION_CHECK_VERIFIED) d.set_visits_verified(1);
+    return AddFact(e.rep_id(), DayOf(e.recorded_at()), d);
+  }
+  if (act::LeadCreated e; Unpack(e)) {
+    Counters d;
+    d.set_leads(1);
+    return AddFact(e.rep_id(), DayOf(e.created_at()), d);
+  }
+  if (act::DealOpened e; Unpack(e)) {
+    v1::DealRow deal;
+    deal.set_deal_id(e.deal_id());
+    deal.set_rep_id(e.rep_id());
+    deal.set_stage(act::DEAL_STAGE_QUALIFIED);
+    deal.set_amount_minor(e.amount().minor_units());
+    RETURN_IF_ERROR(AddPipeline(deal.rep_id(), deal.stage(), 1, deal.amount_minor()));
+    RETURN_IF_ERROR(ReachFunnel(deal, act::DEAL_STAGE_QUALIFIED, OccurredDay()));
+    rows_.Put(keys::Deal(e.deal_id()), deal);
+    return absl::OkStatus();
+  }
+  // The remaining deal events update an existing deal row (absent: a deal opened before
+  // this history began; its pipeline was never counted, so only the facts are folded).
+  auto load_deal = [&](const std::string& deal_id,
+                       const std::string& rep_id) -> absl::StatusOr<v1::DealRow> {
+    ASSIGN_OR_RETURN(std::optional<v1::DealRow> row, rows_.Get<v1::DealRow>(keys::Deal(deal_id)));
+    if (row.has_value()) return *std::move(row);
+    v1::DealRow fresh;
+    fresh.set_deal_id(deal_id);
+    fresh.set_rep_id(rep_id);
+    return fresh;
+  };
+  if (act::DealStageChanged e; Unpack(e)) {
+    ASSIGN_OR_RETURN(v1::DealRow deal, load_deal(e.deal_id(), e.rep_id()));
+    RETURN_IF_ERROR(AddPipeline(deal.rep_id(), deal.stage(), -1, -deal.amount_minor()));
+    deal.set_stage(e.to_stage());
+    if (e.has_amount()) deal.set_amount_minor(e.amount().minor_units());
+    RETURN_IF_ERROR(AddPipeline(deal.rep_id(), deal.stage(), 1, deal.amount_minor()));
+    RETURN_IF_ERROR(ReachFunnel(deal, e.to_stage(), OccurredDay()));
+    rows_.Put(keys::Deal(e.deal_id()), deal);
+    return absl::OkStatus();
+  }
+  if (act::DealWon e; Unpack(e)) {
+    ASSIGN_OR_RETURN(v1::DealRow deal, load_deal(e.deal_id(), e.rep_id()));
+    RETURN_IF_ERROR(CheckDay("won_on", e.won_on()));
+    RETURN_IF_ERROR(AddPipeline(deal.rep_id(), deal.stage(), -1, -deal.amount_minor()));
+    RETURN_IF_ERROR(ReachFunnel(deal, act::DEAL_STAGE_NEGOTIATION, e.won_on()));
+    deal.set_stage(act::DEAL_STAGE_WON);
+    deal.set_amount_minor(e.amount().minor_units());
+    rows_.Put(keys::Deal(e.deal_id()), deal);
+    Counters won;
+    won.set_deals_won(1);
+    RETURN_IF_ERROR(AddFact(e.rep_id(), e.won_on(), won));
+    return SplitRevenue(e.rep_id(), e.credit_splits(), e.amount().minor_units(), e.won_on());
+  }
+  if (act::DealLost e; Unpack(e)) {
+    ASSIGN_OR_RETURN(v1::DealRow deal, load_deal(e.deal_id(), e.rep_id()));
+    RETURN_IF_ERROR(CheckDay("lost_on", e.lost_on()));
+    RETURN_IF_ERROR(AddPipeline(deal.rep_id(), deal.stage(), -1, -deal.amount_minor()));
+    deal.set_stage(act::DEAL_STAGE_LOST);
+    rows_.Put(keys::Deal(e.deal_id()), deal);
+    Counters lost;
+    lost.set_deals_lost(1);
+    return AddFact(e.rep_id(), e.lost_on(), lost);
+  }
+  if (act::DealReopened e; Unpack(e)) {
+    ASSIGN_OR_RETURN(v1::DealRow deal, load_deal(e.deal_id(), e.rep_id()));
+    deal.set_stage(e.to_stage());
+    if (e.has_amount()) deal.set_amount_minor(e.amount().minor_units());
+    RETURN_IF_ERROR(AddPipeline(deal.rep_id(), deal.stage(), 1, deal.amount_minor()));
+    RETURN_IF_ERROR(ReachFunnel(deal, e.to_stage(), OccurredDay()));
+    rows_.Put(keys::Deal(e.deal_id()), deal);
+    Counters reopened;
+    reopened.set_deals_lost(-1);
+    reopened.set_deals_reopened(1);
+    return AddFact(e.rep_id(), OccurredDay(), reopened);
+  }
+  if (act::DealCancelled e; Unpack(e)) {
+    ASSIGN_OR_RETURN(v1::DealRow deal, load_deal(e.deal_id(), e.rep_id()));
+    RETURN_IF_ERROR(CheckDay("cancelled_on", e.cancelled_on()));
+    deal.set_stage(act::DEAL_STAGE_CANCELLED);
+    rows_.Put(keys::Deal(e.deal_id()), deal);
+    Counters cancelled;
+    cancelled.set_deals_won(-1);
+    cancelled.set_deals_cancelled(1);
+    RETURN_IF_ERROR(AddFact(e.rep_id(), e.cancelled_on(), cancelled));
+    return SplitRevenue(e.rep_id(), e.credit_splits(), -e.amount().minor_units(), e.cancelled_on());
+  }
+  if (act::RiskFlagged e; Unpack(e)) {
+    const std::string key = keys::RiskFlag(e.flag_id());
+    ASSIGN_OR_RETURN(std::optional<v1::RiskFlagRow> row, rows_.Get<v1::RiskFlagRow>(key));
+    if (row.has_value() && row->open()) return absl::OkStatus();
+    v1::RiskFlagRow flag;
+    flag.set_rep_id(e.rep_id());
+    flag.set_open(true);
+    rows_.Put(key, flag);
+    RETURN_IF_ERROR(AddOpenFlags(e.rep_id(), 1));
+    Counters raised;
+    raised.set_risk_flags_raised(1);
+    return AddFact(e.rep_id(), OccurredDay(), raised);
+  }
+  if (act::RiskFlagCleared e; Unpack(e)) {
+    const std::string key = keys::RiskFlag(e.flag_id());
+    ASSIGN_OR_RETURN(std::optional<v1::RiskFlagRow> row, rows_.Get<v1::RiskFlagRow>(key));
+    if (!row.has_value() || !row->open()) return absl::OkStatus();
+    row->set_open(false);
+    rows_.Put(key, *row);
+    return AddOpenFlags(row->rep_id(), -1);
+  }
+  return absl::OkStatus();
+}
+
+absl::Status Folder::FoldFeedback() {
+  auto scores = [&](const std::string& rep_id, const std::string& day, std::optional<int32_t> csat,
+                    std::optional<int32_t> nps) -> absl::Status {
+    Counters d;
+    if (csat.has_value() && *csat >= 1 && *csat <= 5) {
+      d.set_csat_sum(*csat);
+      d.set_csat_responses(1);
+      if (*csat >= 4) d.set_csat_satisfied(1);
+    }
+    if (nps.has_value() && *nps >= 0 && *nps <= 10) {
+      d.set_nps_responses(1);
+      if (*nps >= 9) d.set_nps_promoters(1);
+      if (*nps <= 6) d.set_nps_detractors(1);
+    }
+    return AddFact(rep_id, day, d);
+  };
+  if (fb::SurveyResponded e; Unpack(e)) {
+    return scores(e.rep_id(), DayOf(e.responded_at()),
+                  e.has_csat_score() ? std::optional<int32_t>(e.csat_score()) : std::nullopt,
+                  e.has_nps_score() ? std::optional<int32_t>(e.nps_score()) : std::nullopt);
+  }
+  if (fb::CallbackCompleted e; Unpack(e)) {
+    return scores(e.rep_id(), DayOf(e.completed_at()),
+                  e.has_csat_score() ? std::optional<int32_t>(e.csat_score()) : std::nullopt,
+                  std::nullopt);
+  }
+  if (fb::ComplaintOpened e; Unpack(e)) {
+    Counters d;
+    d.set_complaints(1);
+    return AddFact(e.rep_id(), DayOf(e.opened_at()), d);
+  }
+  return absl::OkStatus();
+}
+
+absl::Status Folder::Fold() {
+  const std::string& type = envelope_.payload().type_url();
+  const size_t slash = type.rfind('/');
+  const std::string_view full =
+      std::string_view(type).substr(slash == std::string::npos ? 0 : slash + 1);
+  if (full.starts_with("salesperf.targets.v1.Target")) return FoldTarget();
+  if (full.starts_with("salesperf.targets.v1.")) return FoldOrg();
+  if (full.starts_with("salesperf.activity.v1.")) return FoldActivity();
+  if (full.starts_with("salesperf.feedback.v1.")) return FoldFeedback();
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::Status AnalyticsView::Apply(const projection::EventEnvelope& event,
+                                  projection::ViewTxn& txn) {
+  Folder folder(options_, event, txn);
+  return folder.Fold();
+}
+
+std::vector<projection::ViewPtr> NewAnalyticsViews(const AnalyticsViewOptions& options) {
+  std::vector<projection::ViewPtr> views;
+  views.push_back(std::make_unique<AnalyticsView>(options));
+  return views;
+}
+
+std::vector<std::string> AnalyticsViewNames() { return {keys::kView}; }
+
+const std::vector<PeriodKind>& IndexedPeriodKinds() {
+  static const std::vector<PeriodKind> kKinds = {PeriodKind::kWeek, PeriodKind::kMonth,
+                                                 PeriodKind::kQuarter, PeriodKind::kYear};
+  return kKinds;
+}
+
+const std::vector<v1::Metric>& IndexedMetrics() {
+  static const std::vector<v1::Metric> kMetrics = {
+      v1::METRIC_REVENUE,      v1::METRIC_DEALS_WON,   v1::METRIC_NEW_CUSTOMERS, v1::METRIC_CALLS,
+      v1::METRIC_CALL_MINUTES, v1::METRIC_VISITS_DONE, v1::METRIC_CSAT_AVERAGE};
+  return kMetrics;
+}
+
+bool IsIndexedMetric(v1::Metric metric) {
+  const std::vector<v1::Metric>& all = IndexedMetrics();
+  return std::find(all.begin(), all.end(), metric) != all.end();
+}
+
+}  // namespace salesperf::analytics

@@ -1,0 +1,61 @@
+// AnalyticsView: the analytics read model, folded from the targets, activity and
+// feedback services' events (and ignoring anything else).
+//
+// Design (README.md, "Attribution and interleaving"): facts are kept per rep and day
+// (rd/ rows), independent of the organisation. Team, region and company aggregates per
+// day and month (sd/, sm/) hold the rep-day counters of the reps placed there on each
+// day. When an organisation event changes a rep's placement for days already counted
+// (a backdated move), the view moves those rep-day counters between the aggregates, so
+// the rows equal a fold of the rep-days with the final organisation whatever the
+// interleaving of sources. Rep period rows (p/) and the company leaderboard index (lb/)
+// depend on rep-days only.
+//
+// Days: instants are bucketed into civil days in AnalyticsViewOptions::time_zone (a
+// service setting, so that bucketing never depends on whether the organisation's
+// settings event was folded first); day fields of events ("won_on") are taken as given.
+//
+// Deterministic and evolve-only (libs/projection/view.h). Events that decode but break
+// the view's rules (a malformed day) are INVALID_ARGUMENT (dead-lettered).
+#ifndef SALESPERF_SERVICES_ANALYTICS_PROJECTIONS_ANALYTICS_VIEW_H_
+#define SALESPERF_SERVICES_ANALYTICS_PROJECTIONS_ANALYTICS_VIEW_H_
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/time/time.h"
+#include "libs/common/period.h"
+#include "libs/projection/view.h"
+#include "services/analytics/projections/keys.h"
+
+namespace salesperf::analytics {
+
+struct AnalyticsViewOptions {
+  // Zone of the organisation's days. Default: Asia/Shanghai.
+  absl::TimeZone time_zone = DefaultTimeZone();
+};
+
+class AnalyticsView final : public projection::View {
+ public:
+  explicit AnalyticsView(AnalyticsViewOptions options = {}) : options_(std::move(options)) {}
+  std::string_view name() const override { return keys::kView; }
+  absl::Status Apply(const projection::EventEnvelope& event, projection::ViewTxn& txn) override;
+
+ private:
+  const AnalyticsViewOptions options_;
+};
+
+std::vector<projection::ViewPtr> NewAnalyticsViews(const AnalyticsViewOptions& options);
+std::vector<std::string> AnalyticsViewNames();
+
+// Period kinds with p/ rows and a company leaderboard index.
+const std::vector<PeriodKind>& IndexedPeriodKinds();
+// Metrics with a company leaderboard index (the ones managers rank by); the others are
+// ranked by computing (AnalyticsQueries). Every index row is a write per fact, so the
+// list is kept short.
+const std::vector<v1::Metric>& IndexedMetrics();
+bool IsIndexedMetric(v1::Metric metric);
+
+}  // namespace salesperf::analytics
+
+#endif  // SALESPERF_SERVICES_ANALYTICS_PROJECTIONS_ANALYTICS_VIEW_H_

@@ -1,0 +1,731 @@
+// The analytics view and queries against a plain, independent computation over the raw
+// events of a seeded random history (written here, sharing nothing with the view but the
+// event protos), and the guarantees of DESIGN.md section 4: shuffled cross-source orders,
+// duplicates and replays, rebuild.
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <memory>
+#include <random>
+#include <set>
+#include <string>
+#include <tuple>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "libs/common/clock.h"
+#include "libs/projection/runner.h"
+#include "libs/projection/vector_source.h"
+#include "libs/testing/status_matchers.h"
+#include "libs/testing/temp_dir.h"
+#include "salesperf/activity/v1/events.pb.h"
+#include "salesperf/feedback/v1/events.pb.h"
+#include "salesperf/targets/v1/events.pb.h"
+#include "services/analytics/app/analytics_queries.h"
+#include "services/analytics/domain/counters.h"
+#include "services/analytics/projections/analytics_view.h"
+#include "services/analytics/testing/random_history.h"
+
+namespace salesperf::analytics {
+namespace {
+
+namespace act = ::salesperf::activity::v1;
+namespace fb = ::salesperf::feedback::v1;
+namespace tg = ::salesperf::targets::v1;
+using ::salesperf::testing::TempDir;
+
+// ---------------------------------------------------------------------------------------
+// The independent computation: every fact as (rep, day, field, delta), the final
+// organisation, and the final deal and flag states, straight from the events.
+
+struct Fact {
+  std::string rep;
+  std::string day;
+  std::string field;
+  int64_t delta;
+};
+
+std::string Day(const google::protobuf::Timestamp& ts) {
+  // Asia/Shanghai has been UTC+8 without DST since 1991.
+  const int64_t local = ts.seconds() + 8 * 3600;
+  const absl::CivilDay d = absl::ToCivilDay(absl::FromUnixSeconds(local), absl::UTCTimeZone());
+  char buf[16];
+  snprintf(buf, sizeof(buf), "%04d-%02d-%02d", static_cast<int>(d.year()), d.month(), d.day());
+  return buf;
+}
+
+struct Oracle {
+  std::vector<Fact> facts;
+  // rep -> (from day, team, region), in org-stream order.
+  std::map<std::string, std::vector<std::tuple<std::string, std::string, std::string>>> org;
+  std::map<std::string, std::pair<std::string, std::pair<int, int64_t>>>
+      deals;  // rep, stage, amount
+  std::map<std::string, std::pair<std::string, bool>> flags;
+  std::map<std::string, int> reached;  // deal -> highest funnel stage counted (1..3)
+
+  void Reach(const std::string& deal, const std::string& rep, int stage, const std::string& day) {
+    static const char* kFields[] = {"", "funnel_q", "funnel_p", "funnel_n"};
+    for (int s = reached[deal] + 1; s <= std::min(stage, 3); ++s) Add(rep, day, kFields[s], 1);
+    reached[deal] = std::max(reached[deal], std::min(stage, 3));
+  }
+
+  void Add(const std::string& rep, const std::string& day, const std::string& field, int64_t d) {
+    facts.push_back({rep, day, field, d});
+  }
+  void Split(const std::string& owner,
+             const google::protobuf::RepeatedPtrField<act::CreditSplit>& splits, int64_t amount,
+             const std::string& day, int sign) {
+    if (splits.empty()) {
+      Add(owner, day, "revenue", sign * amount);
+      return;
+    }
+    ASSERT_EQ(splits.size(), 2);
+    const int64_t a = amount * splits[0].share_bp() / 10000;
+    const int64_t b = amount * splits[1].share_bp() / 10000;
+    const int64_t ra = amount * splits[0].share_bp() % 10000;
+    const int64_t rb = amount * splits[1].share_bp() % 10000;
+    int64_t pa = a;
+    int64_t pb = b;
+    if (amount - a - b == 1) (ra >= rb ? pa : pb) += 1;
+    Add(splits[0].rep_id(), day, "revenue", sign * pa);
+    Add(splits[1].rep_id(), day, "revenue", sign * pb);
+  }
+
+  void Feed(const projection::EventEnvelope& e) {
+    const google::protobuf::Any& p = e.payload();
+    const std::string occurred = Day(e.occurred_at());
+    tg::RepHired hired;
+    tg::RepMoved moved;
+    tg::RepDeactivated gone;
+    act::CallLogged call;
+    act::VisitPlanned planned;
+    act::VisitRescheduled rescheduled;
+    act::VisitCancelled cancelled;
+    act::VisitOutcomeRecorded outcome;
+    act::LeadCreated lead;
+    act::CustomerRegistered customer;
+    act::DealOpened opened;
+    act::DealStageChanged changed;
+    act::DealWon won;
+    act::DealLost lost;
+    act::DealReopened reopened;
+    act::DealCancelled deal_cancelled;
+    act::RiskFlagged flagged;
+    act::RiskFlagCleared cleared;
+    fb::SurveyResponded survey;
+    fb::CallbackCompleted callback;
+    fb::ComplaintOpened complaint;
+    if (p.UnpackTo(&hired) && p.Is<tg::RepHired>()) {
+      org[hired.rep_id()].emplace_back(hired.effective_from(), hired.team_id(), hired.region_id());
+    } else if (p.Is<tg::RepMoved>() && p.UnpackTo(&moved)) {
+      org[moved.rep_id()].emplace_back(moved.effective_from(), moved.to_team_id(),
+                                       moved.to_region_id());
+    } else if (p.Is<tg::RepDeactivated>() && p.UnpackTo(&gone)) {
+      org[gone.rep_id()].emplace_back(gone.effective_from(), "", "");
+    } else if (p.Is<act::CallLogged>() && p.UnpackTo(&call)) {
+      const std::string d = Day(call.started_at());
+      Add(call.rep_id(), d, "calls", 1);
+      if (call.outcome() == act::CALL_OUTCOME_CONNECTED) Add(call.rep_id(), d, "connected", 1);
+      Add(call.rep_id(), d, "call_seconds", call.duration_seconds());
+    } else if (p.Is<act::VisitPlanned>() && p.UnpackTo(&planned)) {
+      Add(planned.rep_id(), Day(planned.planned_at()), "planned", 1);
+    } else if (p.Is<act::VisitRescheduled>() && p.UnpackTo(&rescheduled)) {
+      Add(rescheduled.rep_id(), Day(rescheduled.previous_planned_at()), "planned", -1);
+      Add(rescheduled.rep_id(), Day(rescheduled.planned_at()), "planned", 1);
+      Add(rescheduled.rep_id(), occurred, "plan_changes", 1);
+    } else if (p.Is<act::VisitCancelled>() && p.UnpackTo(&cancelled)) {
+      Add(cancelled.rep_id(), Day(cancelled.planned_at()), "planned", -1);
+      Add(cancelled.rep_id(), occurred, "plan_changes", 1);
+    } else if (p.Is<act::VisitOutcomeRecorded>() && p.UnpackTo(&outcome)) {
+      Add(outcome.rep_id(), Day(outcome.recorded_at()), "done", 1);
+      if (outcome.location_check() == act::LOCATION_CHECK_VERIFIED) {
+        Add(outcome.rep_id(), Day(outcome.recorded_at()), "verified", 1);
+      }
+    } else if (p.Is<act::LeadCreated>() && p.UnpackTo(&lead)) {
+      Add(lead.rep_id(), Day(lead.created_at()), "leads", 1);
+    } else if (p.Is<act::CustomerRegistered>() && p.UnpackTo(&customer)) {
+      Add(customer.owner_rep_id(), customer.registered_on(), "new_customers", 1);
+    } else if (p.Is<act::DealOpened>() && p.UnpackTo(&opened)) {
+      deals[opened.deal_id()] = {opened.rep_id(), {1, opened.amount().minor_units()}};
+      Reach(opened.deal_id(), opened.rep_id(), 1, occurred);
+    } else if (p.Is<act::DealStageChanged>() && p.UnpackTo(&changed)) {
+      deals[changed.deal_id()].second = {changed.to_stage(), changed.amount().minor_units()};
+      Reach(changed.deal_id(), deals[changed.deal_id()].first, changed.to_stage(), occurred);
+    } else if (p.Is<act::DealWon>() && p.UnpackTo(&won)) {
+      deals[won.deal_id()].second.first = act::DEAL_STAGE_WON;
+      Reach(won.deal_id(), deals[won.deal_id()].first, 3, won.won_on());
+      Add(won.rep_id(), won.won_on(), "won", 1);
+      Split(won.rep_id(), won.credit_splits(), won.amount().minor_units(), won.won_on(), 1);
+    } else if (p.Is<act::DealLost>() && p.UnpackTo(&lost)) {
+      deals[lost.deal_id()].second.first = act::DEAL_STAGE_LOST;
+      Add(lost.rep_id(), lost.lost_on(), "lost", 1);
+    } else if (p.Is<act::DealReopened>() && p.UnpackTo(&reopened)) {
+      deals[reopened.deal_id()].second = {reopened.to_stage(), reopened.amount().minor_units()};
+      Reach(reopened.deal_id(), deals[reopened.deal_id()].first, reopened.to_stage(), occurred);
+      Add(reopened.rep_id(), occurred, "lost", -1);
+      Add(reopened.rep_id(), occurred, "reopened", 1);
+    } else if (p.Is<act::DealCancelled>() && p.UnpackTo(&deal_cancelled)) {
+      deals[deal_cancelled.deal_id()].second.first = act::DEAL_STAGE_CANCELLED;
+      Add(deal_cancelled.rep_id(), deal_cancelled.cancelled_on(), "won", -1);
+      Add(deal_cancelled.rep_id(), deal_cancelled.cancelled_on(), "cancelled", 1);
+      Split(deal_cancelled.rep_id(), deal_cancelled.credit_splits(),
+            deal_cancelled.amount().minor_units(), deal_cancelled.cancelled_on(), -1);
+    } else if (p.Is<act::RiskFlagged>() && p.UnpackTo(&flagged)) {
+      flags[flagged.flag_id()] = {flagged.rep_id(), true};
+      Add(flagged.rep_id(), occurred, "risk_raised", 1);
+    } else if (p.Is<act::RiskFlagCleared>() && p.UnpackTo(&cleared)) {
+      flags[cleared.flag_id()].second = false;
+    } else if (p.Is<fb::SurveyResponded>() && p.UnpackTo(&survey)) {
+      const std::string d = Day(survey.responded_at());
+      if (survey.has_csat_score()) {
+        Add(survey.rep_id(), d, "csat_sum", survey.csat_score());
+        Add(survey.rep_id(), d, "csat_n", 1);
+      }
+      if (survey.has_nps_score()) {
+        Add(survey.rep_id(), d, "nps_n", 1);
+        if (survey.nps_score() >= 9) Add(survey.rep_id(), d, "nps_net", 1);
+        if (survey.nps_score() <= 6) Add(survey.rep_id(), d, "nps_net", -1);
+      }
+    } else if (p.Is<fb::CallbackCompleted>() && p.UnpackTo(&callback)) {
+      const std::string d = Day(callback.completed_at());
+      Add(callback.rep_id(), d, "csat_sum", callback.csat_score());
+      Add(callback.rep_id(), d, "csat_n", 1);
+    } else if (p.Is<fb::ComplaintOpened>() && p.UnpackTo(&complaint)) {
+      Add(complaint.rep_id(), Day(complaint.opened_at()), "complaints", 1);
+    }
+  }
+
+  // The team / region of `rep` on `day` under the final organisation.
+  std::pair<std::string, std::string> Placed(const std::string& rep, const std::string& day) const {
+    std::pair<std::string, std::string> at;
+    auto it = org.find(rep);
+    if (it == org.end()) return at;
+    std::string best;
+    for (const auto& [from, team, region] : it->second) {
+      if (from <= day && from >= best) {
+        best = from;
+        at = {team, region};
+      }
+    }
+    return at;
+  }
+
+  bool InScope(const common::v1::ScopeRef& scope, const std::string& rep,
+               const std::string& day) const {
+    switch (scope.kind()) {
+      case common::v1::SCOPE_KIND_COMPANY:
+        return true;
+      case common::v1::SCOPE_KIND_REP:
+        return rep == scope.id();
+      case common::v1::SCOPE_KIND_TEAM:
+        return !rep.empty() && Placed(rep, day).first == scope.id();
+      default:
+        return !rep.empty() && Placed(rep, day).second == scope.id();
+    }
+  }
+
+  std::map<std::string, int64_t> Sum(const common::v1::ScopeRef& scope, const std::string& first,
+                                     const std::string& last) const {
+    std::map<std::string, int64_t> sum;
+    for (const Fact& f : facts) {
+      if (f.day >= first && f.day <= last && InScope(scope, f.rep, f.day)) sum[f.field] += f.delta;
+    }
+    return sum;
+  }
+};
+
+// Half-even a*b/c for the expected averages.
+int64_t Ratio(int64_t a, int64_t b, int64_t c) {
+  if (c == 0) return 0;
+  const long double exact = static_cast<long double>(a) * b / c;
+  long double r = std::nearbyint(exact);  // default rounding mode: to nearest, ties to even
+  return static_cast<int64_t>(r);
+}
+
+Oracle OracleOf(const testing::History& h) {
+  Oracle o;
+  for (const auto* part : {&h.targets, &h.activity, &h.feedback}) {
+    for (const projection::SourcedEvent& e : *part) o.Feed(e.envelope);
+  }
+  return o;
+}
+
+// ---------------------------------------------------------------------------------------
+// Folding.
+
+struct Folded {
+  std::unique_ptr<TempDir> dir = std::make_unique<TempDir>();
+  std::unique_ptr<projection::ViewDb> db;
+  std::unique_ptr<projection::ProjectionRunner> runner;
+  projection::VectorSource* source = nullptr;
+
+  std::vector<projection::ViewRow> Rows() const {
+    auto rows = db->Scan(keys::kView);
+    EXPECT_OK(rows.status());
+    return rows.ok() ? *rows : std::vector<projection::ViewRow>{};
+  }
+};
+
+std::unique_ptr<Folded> Fold(std::vector<projection::SourcedEvent> records, size_t batch = 1000) {
+  auto f = std::make_unique<Folded>();
+  auto db = projection::ViewDb::Open((f->dir->path() / "views").string(), AnalyticsViewNames());
+  EXPECT_OK(db.status());
+  f->db = *std::move(db);
+  auto source = std::make_unique<projection::VectorSource>(std::move(records));
+  f->source = source.get();
+  projection::ProjectionOptions options;
+  options.name = "analytics";
+  options.batch_size = batch;
+  auto runner = projection::ProjectionRunner::Create(f->db.get(), std::move(source),
+                                                     NewAnalyticsViews({}), options);
+  EXPECT_OK(runner.status());
+  f->runner = *std::move(runner);
+  EXPECT_OK(f->runner->CatchUp(absl::Seconds(60)));
+  EXPECT_EQ(f->runner->Stats().dead_lettered, 0u);
+  return f;
+}
+
+common::v1::ScopeRef Scope(common::v1::ScopeKind kind, const std::string& id) {
+  common::v1::ScopeRef s;
+  s.set_kind(kind);
+  s.set_id(id);
+  return s;
+}
+
+class AnalyticsHistoryTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    history_ = new testing::History(testing::RandomHistory(42));
+    oracle_ = new Oracle(OracleOf(*history_));
+    folded_ = Fold(testing::Interleave(*history_, 1)).release();
+  }
+  static void TearDownTestSuite() {
+    delete folded_;
+    delete oracle_;
+    delete history_;
+  }
+
+  AnalyticsQueries Queries() const {
+    AnalyticsQueriesOptions options;
+    options.views = folded_->db.get();
+    options.clock = &clock_;
+    return AnalyticsQueries(options);
+  }
+
+  std::vector<common::v1::ScopeRef> AllScopes() const {
+    std::vector<common::v1::ScopeRef> scopes = {Scope(common::v1::SCOPE_KIND_COMPANY, "")};
+    for (const auto& r : history_->region_ids)
+      scopes.push_back(Scope(common::v1::SCOPE_KIND_REGION, r));
+    for (const auto& t : history_->team_ids)
+      scopes.push_back(Scope(common::v1::SCOPE_KIND_TEAM, t));
+    for (const auto& r : history_->rep_ids) scopes.push_back(Scope(common::v1::SCOPE_KIND_REP, r));
+    return scopes;
+  }
+
+  static testing::History* history_;
+  static Oracle* oracle_;
+  static Folded* folded_;
+  mutable FakeClock clock_{
+      absl::FromCivil(absl::CivilSecond(2026, 2, 14, 12, 0, 0), absl::FixedTimeZone(8 * 3600))};
+};
+
+testing::History* AnalyticsHistoryTest::history_ = nullptr;
+Oracle* AnalyticsHistoryTest::oracle_ = nullptr;
+Folded* AnalyticsHistoryTest::folded_ = nullptr;
+
+TEST_F(AnalyticsHistoryTest, KpisEqualIndependentComputation) {
+  const AnalyticsQueries queries = Queries();
+  struct Case {
+    std::string period;
+    std::string first;
+    std::string last;
+    std::string as_of;
+  };
+  // FY2026 with fiscal start month 4 is 2025-04-01..2026-03-31.
+  const std::vector<Case> cases = {{"2026-01", "2026-01-01", "2026-01-31", ""},
+                                   {"2026-Q1", "2026-01-01", "2026-03-31", ""},
+                                   {"2026-W05", "2026-01-26", "2026-02-01", ""},
+                                   {"2026-02-10", "2026-02-10", "2026-02-10", ""},
+                                   {"FY2026", "2025-04-01", "2026-03-31", ""},
+                                   {"2026-02", "2026-02-01", "2026-02-14", "2026-02-14"},
+                                   {"2026", "2026-01-01", "2026-12-31", ""}};
+  int checked = 0;
+  for (const auto& scope : AllScopes()) {
+    for (const Case& c : cases) {
+      SCOPED_TRACE(absl::StrCat(scope.ShortDebugString(), " ", c.period, " as of ", c.as_of));
+      v1::GetKpisRequest request;
+      *request.mutable_scope() = scope;
+      request.mutable_period()->set_id(c.period);
+      request.set_as_of_day(c.as_of);
+      ASSERT_OK_AND_ASSIGN(v1::GetKpisResponse response, queries.GetKpis(request));
+      const v1::Kpis& k = response.kpis();
+      std::map<std::string, int64_t> e = oracle_->Sum(scope, c.first, c.last);
+      EXPECT_EQ(k.revenue().minor_units(), e["revenue"]);
+      EXPECT_EQ(k.revenue().currency_code(), "CNY");
+      EXPECT_EQ(k.deals_won(), e["won"]);
+      EXPECT_EQ(k.deals_lost(), e["lost"]);
+      EXPECT_EQ(k.deals_cancelled(), e["cancelled"]);
+      // Ratios over a net count that is not positive (cancellations and reopenings
+      // of earlier deals in this period) are 0.
+      EXPECT_EQ(k.win_rate_bp(),
+                e["won"] + e["lost"] > 0 ? Ratio(e["won"], 10000, e["won"] + e["lost"]) : 0);
+      EXPECT_EQ(k.average_deal_size().minor_units(),
+                e["won"] > 0 ? Ratio(e["revenue"], 1, e["won"]) : 0);
+      EXPECT_EQ(k.calls(), e["calls"]);
+      EXPECT_EQ(k.connected_calls(), e["connected"]);
+      EXPECT_EQ(k.call_minutes(), e["call_seconds"] / 60);
+      EXPECT_EQ(k.average_call_seconds(), Ratio(e["call_seconds"], 1, e["connected"]));
+      EXPECT_EQ(k.visits_planned(), e["planned"]);
+      EXPECT_EQ(k.visits_done(), e["done"]);
+      EXPECT_EQ(k.visits_verified(), e["verified"]);
+      EXPECT_EQ(k.visit_plan_changes(), e["plan_changes"]);
+      EXPECT_EQ(k.csat_responses(), e["csat_n"]);
+      EXPECT_EQ(k.csat_average_centi(), Ratio(e["csat_sum"], 100, e["csat_n"]));
+      EXPECT_EQ(k.nps_responses(), e["nps_n"]);
+      EXPECT_EQ(k.nps(), Ratio(e["nps_net"], 100, e["nps_n"]));
+      EXPECT_EQ(k.complaints(), e["complaints"]);
+      EXPECT_EQ(k.new_customers(), e["new_customers"]);
+      EXPECT_EQ(k.leads(), e["leads"]);
+      EXPECT_EQ(k.first_day(), c.first);
+      EXPECT_EQ(k.last_day(), c.last);
+      ++checked;
+    }
+  }
+  EXPECT_GT(checked, 200);
+  // The history is not trivial: some revenue was reversed and some reps moved.
+  EXPECT_GT(oracle_->Sum(Scope(common::v1::SCOPE_KIND_COMPANY, ""), "2026-01-01",
+                         "2026-12-31")["cancelled"],
+            0);
+}
+
+TEST_F(AnalyticsHistoryTest, PipelineAndRiskFlagsEqualFinalDealStates) {
+  const AnalyticsQueries queries = Queries();
+  for (const auto& scope : AllScopes()) {
+    SCOPED_TRACE(scope.ShortDebugString());
+    int64_t count[4] = {0, 0, 0, 0};
+    int64_t amount[4] = {0, 0, 0, 0};
+    int64_t open_flags = 0;
+    auto current = [&](const std::string& rep) {
+      // Placed by the rep's latest assignment.
+      if (scope.kind() == common::v1::SCOPE_KIND_COMPANY) return true;
+      if (scope.kind() == common::v1::SCOPE_KIND_REP) return rep == scope.id();
+      const auto at = oracle_->Placed(rep, "9999-12-31");
+      return (scope.kind() == common::v1::SCOPE_KIND_TEAM ? at.first : at.second) == scope.id();
+    };
+    for (const auto& [id, deal] : oracle_->deals) {
+      const int stage = deal.second.first;
+      if (stage >= 1 && stage <= 3 && current(deal.first)) {
+        count[stage] += 1;
+        amount[stage] += deal.second.second;
+      }
+    }
+    for (const auto& [id, flag] : oracle_->flags)
+      open_flags += (flag.second && current(flag.first)) ? 1 : 0;
+    v1::GetKpisRequest request;
+    *request.mutable_scope() = scope;
+    request.mutable_period()->set_id("2026-01");
+    ASSERT_OK_AND_ASSIGN(v1::GetKpisResponse response, queries.GetKpis(request));
+    ASSERT_EQ(response.kpis().pipeline_size(), 3);
+    for (int s = 1; s <= 3; ++s) {
+      EXPECT_EQ(response.kpis().pipeline(s - 1).deals(), count[s]);
+      EXPECT_EQ(response.kpis().pipeline(s - 1).value().minor_units(), amount[s]);
+    }
+    EXPECT_EQ(response.kpis().open_risk_flags(), open_flags);
+  }
+}
+
+// Expected ranking of a metric (revenue) from the independent computation.
+std::vector<std::pair<std::string, int64_t>> ExpectedRanking(const Oracle& o,
+                                                             const common::v1::ScopeRef& scope,
+                                                             const std::string& first,
+                                                             const std::string& last) {
+  // Ranked: the reps whose net facts in the scope and days are not all zero.
+  std::map<std::string, std::map<std::string, int64_t>> net;
+  for (const Fact& f : o.facts) {
+    if (f.rep.empty() || f.day < first || f.day > last || !o.InScope(scope, f.rep, f.day)) continue;
+    net[f.rep][f.field] += f.delta;
+  }
+  std::vector<std::pair<std::string, int64_t>> out;
+  for (auto& [rep, fields] : net) {
+    bool any = false;
+    for (const auto& [field, value] : fields) any = any || value != 0;
+    if (any) out.emplace_back(rep, fields["revenue"]);
+  }
+  std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) {
+    return a.second != b.second ? a.second > b.second : a.first < b.first;
+  });
+  return out;
+}
+
+TEST_F(AnalyticsHistoryTest, LeaderboardsEqualIndependentRanking) {
+  const AnalyticsQueries queries = Queries();
+  std::vector<common::v1::ScopeRef> scopes = {Scope(common::v1::SCOPE_KIND_COMPANY, "")};
+  for (const auto& r : history_->region_ids)
+    scopes.push_back(Scope(common::v1::SCOPE_KIND_REGION, r));
+  for (const auto& t : history_->team_ids) scopes.push_back(Scope(common::v1::SCOPE_KIND_TEAM, t));
+  const std::vector<std::tuple<std::string, std::string, std::string>> periods = {
+      {"2026-02", "2026-02-01", "2026-02-28"},
+      {"2026-Q1", "2026-01-01", "2026-03-31"},
+      {"2026-02-10", "2026-02-10", "2026-02-10"}};
+  for (const auto& scope : scopes) {
+    for (const auto& [period, first, last] : periods) {
+      SCOPED_TRACE(absl::StrCat(scope.ShortDebugString(), " ", period));
+      const auto expected = ExpectedRanking(*oracle_, scope, first, last);
+      v1::GetLeaderboardRequest request;
+      request.set_metric(v1::METRIC_REVENUE);
+      *request.mutable_scope() = scope;
+      request.mutable_period()->set_id(period);
+      request.set_top_n(5);
+      const std::string me = expected.size() > 6 ? expected[6].first : "";
+      request.set_rep_id(me);
+      request.set_neighbours(2);
+      ASSERT_OK_AND_ASSIGN(v1::GetLeaderboardResponse response, queries.GetLeaderboard(request));
+      ASSERT_EQ(response.top_size(), std::min<size_t>(5, expected.size()));
+      for (int i = 0; i < response.top_size(); ++i) {
+        EXPECT_EQ(response.top(i).rank(), i + 1);
+        EXPECT_EQ(response.top(i).rep_id(), expected[i].first);
+        EXPECT_EQ(response.top(i).value(), expected[i].second);
+      }
+      if (!me.empty()) {
+        // Ranks 5..9 where there are that many.
+        const int around = static_cast<int>(std::min<size_t>(9, expected.size())) - 4;
+        ASSERT_EQ(response.around_rep_size(), around);
+        for (int i = 0; i < around; ++i) {
+          EXPECT_EQ(response.around_rep(i).rank(), 5 + i);
+          EXPECT_EQ(response.around_rep(i).rep_id(), expected[4 + i].first);
+        }
+      }
+    }
+  }
+}
+
+TEST_F(AnalyticsHistoryTest, IndexedAndComputedLeaderboardsAgree) {
+  const AnalyticsQueries queries = Queries();
+  for (v1::Metric metric : AllMetrics()) {
+    SCOPED_TRACE(MetricName(metric));
+    v1::GetLeaderboardRequest request;
+    request.set_metric(metric);
+    *request.mutable_scope() = Scope(common::v1::SCOPE_KIND_COMPANY, "");
+    request.mutable_period()->set_id("2026-03");
+    request.set_top_n(1000);
+    ASSERT_OK_AND_ASSIGN(v1::GetLeaderboardResponse now, queries.GetLeaderboard(request));
+    // An as_of_day after the period takes the computed path for every metric.
+    request.set_as_of_day("2026-12-31");
+    ASSERT_OK_AND_ASSIGN(v1::GetLeaderboardResponse computed, queries.GetLeaderboard(request));
+    ASSERT_EQ(now.top_size(), computed.top_size());
+    ASSERT_GT(now.top_size(), 10);
+    for (int i = 0; i < now.top_size(); ++i) {
+      EXPECT_EQ(now.top(i).rep_id(), computed.top(i).rep_id());
+      EXPECT_EQ(now.top(i).value(), computed.top(i).value());
+    }
+  }
+}
+
+TEST_F(AnalyticsHistoryTest, MovementComparesWithThePreviousDay) {
+  const AnalyticsQueries queries = Queries();
+  v1::GetLeaderboardRequest request;
+  request.set_metric(v1::METRIC_CALLS);
+  *request.mutable_scope() = Scope(common::v1::SCOPE_KIND_COMPANY, "");
+  request.mutable_period()->set_id("2026-02");
+  request.set_as_of_day("2026-02-10");
+  request.set_top_n(50);
+  request.set_include_movement(true);
+  ASSERT_OK_AND_ASSIGN(v1::GetLeaderboardResponse now, queries.GetLeaderboard(request));
+  request.set_as_of_day("2026-02-09");
+  request.set_include_movement(false);
+  ASSERT_OK_AND_ASSIGN(v1::GetLeaderboardResponse before, queries.GetLeaderboard(request));
+  std::map<std::string, int64_t> before_rank;
+  for (const auto& e : before.top()) before_rank[e.rep_id()] = e.rank();
+  ASSERT_GT(now.top_size(), 0);
+  for (const auto& e : now.top()) {
+    EXPECT_EQ(e.previous_rank(), before_rank.count(e.rep_id()) ? before_rank[e.rep_id()] : 0);
+    if (e.previous_rank() != 0) {
+      EXPECT_EQ(e.movement(), e.previous_rank() - e.rank());
+    }
+  }
+}
+
+TEST_F(AnalyticsHistoryTest, RegionalViewRowsAndTotals) {
+  const AnalyticsQueries queries = Queries();
+  v1::GetRegionalViewRequest request;
+  *request.mutable_parent() = Scope(common::v1::SCOPE_KIND_COMPANY, "");
+  request.mutable_period()->set_id("2026-Q1");
+  request.add_metrics(v1::METRIC_REVENUE);
+  request.add_metrics(v1::METRIC_CALLS);
+  ASSERT_OK_AND_ASSIGN(v1::GetRegionalViewResponse response, queries.GetRegionalView(request));
+  ASSERT_EQ(response.rows_size(), static_cast<int>(history_->region_ids.size()));
+  for (const auto& row : response.rows()) {
+    auto e = oracle_->Sum(row.scope(), "2026-01-01", "2026-03-31");
+    EXPECT_EQ(row.values(0), e["revenue"]);
+    EXPECT_EQ(row.values(1), e["calls"]);
+    EXPECT_FALSE(row.name().empty());
+  }
+  auto total = oracle_->Sum(Scope(common::v1::SCOPE_KIND_COMPANY, ""), "2026-01-01", "2026-03-31");
+  EXPECT_EQ(response.total().values(0), total["revenue"]);
+  EXPECT_EQ(response.total().values(1), total["calls"]);
+
+  *request.mutable_parent() = Scope(common::v1::SCOPE_KIND_REGION, history_->region_ids[0]);
+  ASSERT_OK_AND_ASSIGN(response, queries.GetRegionalView(request));
+  EXPECT_EQ(response.rows_size(), 2);
+  int64_t calls = 0;
+  for (const auto& row : response.rows()) calls += row.values(1);
+  EXPECT_EQ(calls, response.total().values(1));  // every rep of a region is in one of its teams
+}
+
+TEST_F(AnalyticsHistoryTest, TrendAndFunnel) {
+  const AnalyticsQueries queries = Queries();
+  v1::GetTrendRequest trend;
+  *trend.mutable_scope() = Scope(common::v1::SCOPE_KIND_TEAM, history_->team_ids[1]);
+  trend.set_metric(v1::METRIC_CALLS);
+  trend.set_granularity(common::v1::PERIOD_KIND_MONTH);
+  trend.set_end_day("2026-03-31");
+  trend.set_points(3);
+  ASSERT_OK_AND_ASSIGN(v1::GetTrendResponse t, queries.GetTrend(trend));
+  ASSERT_EQ(t.points_size(), 3);
+  const char* months[][3] = {{"2026-01", "2026-01-01", "2026-01-31"},
+                             {"2026-02", "2026-02-01", "2026-02-28"},
+                             {"2026-03", "2026-03-01", "2026-03-31"}};
+  int64_t previous = 0;  // December had no facts
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_EQ(t.points(i).period().id(), months[i][0]);
+    const int64_t calls = oracle_->Sum(trend.scope(), months[i][1], months[i][2])["calls"];
+    EXPECT_EQ(t.points(i).value(), calls);
+    EXPECT_EQ(t.points(i).change(), calls - previous);
+    previous = calls;
+  }
+  v1::GetFunnelRequest funnel;
+  *funnel.mutable_scope() = Scope(common::v1::SCOPE_KIND_COMPANY, "");
+  funnel.mutable_period()->set_id("2026");
+  ASSERT_OK_AND_ASSIGN(v1::GetFunnelResponse f, queries.GetFunnel(funnel));
+  ASSERT_EQ(f.stages_size(), 5);
+  auto year = oracle_->Sum(funnel.scope(), "2026-01-01", "2026-12-31");
+  EXPECT_EQ(f.stages(0).count(), year["leads"]);
+  EXPECT_EQ(f.stages(1).count(), year["funnel_q"]);
+  EXPECT_EQ(f.stages(1).count(), static_cast<int64_t>(oracle_->deals.size()));
+  EXPECT_EQ(f.stages(2).count(), year["funnel_p"]);
+  EXPECT_EQ(f.stages(3).count(), year["funnel_n"]);
+  EXPECT_EQ(f.stages(2).conversion_bp(), Ratio(year["funnel_p"], 10000, year["funnel_q"]));
+  EXPECT_EQ(f.stages(4).count(), year["won"]);
+}
+
+TEST_F(AnalyticsHistoryTest, AttainmentOfEveryTarget) {
+  const AnalyticsQueries queries = Queries();
+  v1::GetAttainmentRequest request;
+  request.set_as_of_day("2026-01-20");
+  ASSERT_OK_AND_ASSIGN(v1::GetAttainmentResponse response, queries.GetAttainment(request));
+  ASSERT_EQ(response.attainments_size(), 1 + 3 + 6);
+  for (const v1::Attainment& a : response.attainments()) {
+    SCOPED_TRACE(a.target_id());
+    auto e = oracle_->Sum(a.key().scope(), "2026-01-01", "2026-01-20");
+    const int64_t actual = a.key().metric() == tg::METRIC_REVENUE ? e["revenue"] : e["calls"];
+    EXPECT_EQ(a.actual(), actual);
+    // January 2026: 22 weekdays, minus the holiday on 01-02: 21; 13 elapsed by 01-20.
+    EXPECT_EQ(a.working_days(), 21);
+    EXPECT_EQ(a.working_days_elapsed(), 13);
+    EXPECT_EQ(a.expected_to_date(), Ratio(a.target(), 13, 21));
+    EXPECT_EQ(a.projected_straight_line(), Ratio(actual, 21, 13));
+    const v1::AttainmentStatus status =
+        actual * 10000 >= a.expected_to_date() * 10000  ? v1::ATTAINMENT_STATUS_ON_TRACK
+        : actual * 10000 >= a.expected_to_date() * 8000 ? v1::ATTAINMENT_STATUS_AT_RISK
+                                                        : v1::ATTAINMENT_STATUS_OFF_TRACK;
+    EXPECT_EQ(a.status(), status);
+    EXPECT_EQ(a.target_status(), tg::TARGET_STATUS_APPROVED);
+  }
+}
+
+// DESIGN.md section 4: rows do not depend on the interleaving of sources; duplicates and
+// replays change nothing; a rebuild equals the incremental fold.
+TEST(AnalyticsFoldTest, ShuffledOrdersDuplicatesAndRebuildGiveIdenticalRows) {
+  testing::HistoryOptions options;
+  options.activity_events = 2500;
+  options.reps = 12;
+  options.moves = 10;
+  const testing::History history = testing::RandomHistory(7, options);
+  const auto reference = Fold(testing::Interleave(history, 100));
+  const std::vector<projection::ViewRow> rows = reference->Rows();
+  ASSERT_GT(rows.size(), 1000u);
+  for (uint64_t seed : {101, 102}) {
+    SCOPED_TRACE(seed);
+    const auto other = Fold(testing::Interleave(history, seed), /*batch=*/37);
+    EXPECT_TRUE(other->Rows() == rows);
+  }
+  // A relay restart re-publishes every event (new positions, the same sequences), and
+  // the fold is then rebuilt from scratch.
+  std::vector<projection::SourcedEvent> doubled = testing::Interleave(history, 103);
+  std::vector<projection::SourcedEvent> replay = testing::Interleave(history, 104);
+  for (projection::SourcedEvent& e : replay) e.position += 1'000'000;
+  doubled.insert(doubled.end(), replay.begin(), replay.end());
+  const auto twice = Fold(doubled, /*batch=*/50);
+  EXPECT_GT(twice->runner->Stats().duplicates_skipped, 0u);
+  EXPECT_TRUE(twice->Rows() == rows);
+  ASSERT_OK(twice->runner->Rebuild());
+  ASSERT_OK(twice->runner->CatchUp(absl::Seconds(60)));
+  EXPECT_TRUE(twice->Rows() == rows);
+}
+
+// A backdated move re-attributes the days from its effective date, whichever source
+// arrives first.
+TEST(AnalyticsFoldTest, BackdatedMoveReattributes) {
+  testing::HistoryOptions options;
+  options.activity_events = 400;
+  options.reps = 4;
+  options.moves = 0;
+  testing::History history = testing::RandomHistory(9, options);
+  tg::RepMoved move;
+  move.set_rep_id(history.rep_ids[0]);
+  move.set_to_team_id("team-2-1");
+  move.set_to_region_id("region-2");
+  move.set_effective_from("2026-02-01");
+  projection::SourcedEvent e = history.targets.back();
+  e.position += 1;
+  e.envelope.set_sequence(e.envelope.sequence() + 1);
+  e.envelope.set_stream_id("org");
+  e.envelope.mutable_payload()->PackFrom(move);
+  history.targets.push_back(e);
+  // The move last (after every activity event), and first.
+  std::vector<projection::SourcedEvent> late = history.activity;
+  late.insert(late.end(), history.feedback.begin(), history.feedback.end());
+  late.insert(late.end(), history.targets.begin(), history.targets.end());
+  std::vector<projection::SourcedEvent> early = history.targets;
+  early.insert(early.end(), history.activity.begin(), history.activity.end());
+  early.insert(early.end(), history.feedback.begin(), history.feedback.end());
+  const auto a = Fold(late);
+  const auto b = Fold(early);
+  EXPECT_TRUE(a->Rows() == b->Rows());
+  const Oracle oracle = OracleOf(history);
+  AnalyticsQueriesOptions qo;
+  qo.views = a->db.get();
+  const AnalyticsQueries queries(qo);
+  v1::GetKpisRequest request;
+  *request.mutable_scope() = Scope(common::v1::SCOPE_KIND_TEAM, "team-2-1");
+  request.mutable_period()->set_id("2026-Q1");
+  ASSERT_OK_AND_ASSIGN(v1::GetKpisResponse k, queries.GetKpis(request));
+  const auto expected = oracle.Sum(request.scope(), "2026-01-01", "2026-03-31");
+  EXPECT_EQ(k.kpis().calls(), expected.count("calls") ? expected.at("calls") : 0);
+  EXPECT_GT(k.kpis().calls(), 0);
+}
+
+TEST(AnalyticsQueriesTest, BadRequestsAreFieldViolations) {
+  TempDir dir;
+  ASSERT_OK_AND_ASSIGN(auto db,
+                       projection::ViewDb::Open((dir.path() / "v").string(), AnalyticsViewNames()));
+  AnalyticsQueriesOptions options;
+  options.views = db.get();
+  const AnalyticsQueries queries(options);
+  v1::GetKpisRequest kpis;
+  kpis.mutable_scope()->set_kind(common::v1::SCOPE_KIND_TEAM);
+  kpis.mutable_period()->set_id("2026-13");
+  kpis.set_as_of_day("yesterday");
+  EXPECT_THAT(queries.GetKpis(kpis).status(),
+              ::salesperf::testing::StatusIs(absl::StatusCode::kInvalidArgument));
+  v1::GetLeaderboardRequest board;
+  board.mutable_scope()->set_kind(common::v1::SCOPE_KIND_REP);
+  board.mutable_period()->set_id("2026-01");
+  EXPECT_THAT(queries.GetLeaderboard(board).status(),
+              ::salesperf::testing::StatusIs(absl::StatusCode::kInvalidArgument));
+}
+
+}  // namespace
+}  // namespace salesperf::analytics
