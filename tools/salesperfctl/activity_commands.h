@@ -1,0 +1,36 @@
+// salesperfctl commands of the activity service (salesperf.activity.v1.ActivityService):
+//   activity customer register|get|list, activity visit plan|check-in|check-out|outcome|
+//   get|list, activity call log|list, activity import-calls --file calls.csv,
+//   activity deal open|stage|win|lose|cancel|get|list, activity risk list|clear.
+#ifndef SALESPERF_TOOLS_SALESPERFCTL_ACTIVITY_COMMANDS_H_
+#define SALESPERF_TOOLS_SALESPERFCTL_ACTIVITY_COMMANDS_H_
+
+#include <istream>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "salesperf/activity/v1/activity.pb.h"
+#include "tools/salesperfctl/ctl.h"
+
+namespace salesperf::ctl {
+
+void RegisterActivityCommands(Ctl& ctl);
+
+// One CSV row of `activity import-calls`, parsed. The header names the columns (any
+// order): rep_id, customer_id, lead_id, direction (outbound|inbound), started_at
+// (RFC 3339), duration_seconds, outcome (connected|no_answer|busy|voicemail|
+// wrong_number), notes, external_call_id, phone_system. Values may be double-quoted
+// ("" for a quote). A row that does not parse keeps `error` and is reported as
+// rejected without being sent.
+struct CsvCall {
+  int64_t line = 0;
+  activity::v1::CallRecord record;
+  std::string error;
+};
+// Reads every row of `in`. INVALID_ARGUMENT for a missing or unknown header column.
+absl::StatusOr<std::vector<CsvCall>> ReadCallsCsv(std::istream& in);
+
+}  // namespace salesperf::ctl
+
+#endif  // SALESPERF_TOOLS_SALESPERFCTL_ACTIVITY_COMMANDS_H_
