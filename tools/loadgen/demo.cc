@@ -818,6 +818,26 @@ absl::StatusOr<DemoSummary> SeedDemo(const DemoOptions& options) {
   summary.today = DayId(data.options.today);
   summary.month_id = MonthId(month);
   summary.quarter_id = QuarterId(month);
+  // The tour's rep: the one of that team who won the most this month, so that the
+  // attainment and statement commands show real lines.
+  std::map<int, int64_t> won_this_month;
+  for (const DealSpec& deal : data.deals) {
+    if (deal.end == DealEnd::kWon && !deal.cancelled_on.has_value() &&
+        absl::CivilMonth(deal.closed_on) == month) {
+      won_this_month[deal.rep] += deal.amount_minor;
+    }
+  }
+  int64_t best = -1;
+  for (size_t i = 0; i < data.reps.size(); ++i) {
+    const RepSpec& rep = data.reps[i];
+    if (data.teams[static_cast<size_t>(rep.team)].team_id != summary.team_id) continue;
+    const int64_t won = won_this_month[static_cast<int>(i)];
+    if (won > best) {
+      best = won;
+      summary.rep_id = rep.rep_id;
+      summary.rep_name = rep.display_name;
+    }
+  }
 
   seeder.Progress(absl::StrCat("seeding the demo for ", summary.today, " (seed ", options.seed,
                                ") into ", options.server));
@@ -853,6 +873,7 @@ absl::StatusOr<DemoSummary> SeedDemo(const DemoOptions& options) {
 #endif
 #if SALESPERF_LOADGEN_WITH_ANALYTICS
   if (options.with_history) summary.settled = seeder.Settle(summary);
+  summary.seeded.push_back("analytics");
 #else
   summary.skipped.push_back("analytics");
 #endif
@@ -898,7 +919,7 @@ std::string WhereToLook(const DemoSummary& summary, const std::string& server, i
                         absl::StrCat("跑单 risk flags (", summary.flagged_pattern, ")")});
   }
   if (seeded("incentives")) {
-    commands.push_back({absl::StrCat(ctl, " incentives statement --rep ", summary.rep_id,
+    commands.push_back({absl::StrCat(ctl, " incentives get --rep ", summary.rep_id,
                                      " --period ", summary.month_id),
                         "a commission statement"});
   }

@@ -1,5 +1,6 @@
 #include "tools/salesperfd/salesperfd.h"
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <functional>
@@ -104,6 +105,16 @@ int RunSalesperfd(int argc, char** argv) {
           "Load the demo organisation and three months of activity: auto (on the first "
           "start, into an empty data directory), always, or never")
       ->check(CLI::IsMember({"auto", "always", "never"}));
+  int demo_reps = 120;
+  int demo_customers = 3000;
+  int demo_history_days = 91;
+  AddFlag(app, "--demo-reps", demo_reps, "Sales reps in the demo organisation")
+      ->check(CLI::Range(4, 10000));
+  AddFlag(app, "--demo-customers", demo_customers, "Customers in the demo")
+      ->check(CLI::Range(10, 1000000));
+  AddFlag(app, "--demo-history-days", demo_history_days,
+          "Days of demo activity before today (about three months by default)")
+      ->check(CLI::Range(1, 366));
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -148,9 +159,16 @@ int RunSalesperfd(int argc, char** argv) {
   std::function<void(int, int)> on_serving;
   if (load_demo) {
 #if SALESPERFD_WITH_DEMO
-    on_serving = [pending_marker](int grpc_port, int metrics_port) {
+    on_serving = [pending_marker, demo_reps, demo_customers, demo_history_days](
+                     int grpc_port, int metrics_port) {
       loadgen::DemoOptions options;
       options.server = absl::StrCat("127.0.0.1:", grpc_port);
+      // A small demo keeps the shape: a team needs a rep, every rep owns a customer.
+      options.reps = demo_reps;
+      options.teams = std::min(options.teams, demo_reps);
+      options.regions = std::min(options.regions, options.teams);
+      options.customers = std::max(demo_customers, demo_reps);
+      options.history_days = demo_history_days;
       options.progress = &std::cerr;
       absl::StatusOr<loadgen::DemoSummary> summary = loadgen::SeedDemo(options);
       if (!summary.ok()) {

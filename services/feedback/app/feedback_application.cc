@@ -11,6 +11,7 @@
 #include "absl/strings/str_format.h"
 #include "google/protobuf/io/coded_stream.h"
 #include "google/protobuf/io/zero_copy_stream_impl_lite.h"
+#include "libs/service/request_fingerprint.h"
 #include "libs/common/ids.h"
 #include "libs/common/status_macros.h"
 #include "libs/common/validation.h"
@@ -28,39 +29,13 @@ constexpr size_t kReadBatch = 1000;
 constexpr size_t kMaxRequestIdLength = 128;
 constexpr char kSweeperActor[] = "system:sweeper";
 
-// 64-bit FNV-1a: stable across processes and builds (fingerprints outlive restarts).
-uint64_t Fnv1a64(std::string_view data, uint64_t hash = 0xcbf29ce484222325ULL) {
-  for (unsigned char c : data) {
-    hash ^= c;
-    hash *= 0x100000001b3ULL;
-  }
-  return hash;
-}
-
-// "feedback-fp1:<16 hex>" of the request type and the request without request_id,
-// serialized deterministically.
 std::string Fingerprint(const google::protobuf::Message& request) {
-  std::unique_ptr<google::protobuf::Message> copy(request.New());
-  copy->CopyFrom(request);
-  const google::protobuf::FieldDescriptor* id =
-      copy->GetDescriptor()->FindFieldByName("request_id");
-  if (id != nullptr) copy->GetReflection()->ClearField(copy.get(), id);
-  std::string bytes;
-  {
-    google::protobuf::io::StringOutputStream stream(&bytes);
-    google::protobuf::io::CodedOutputStream coded(&stream);
-    coded.SetSerializationDeterministic(true);
-    copy->SerializeToCodedStream(&coded);
-  }
-  const std::string& name = request.GetDescriptor()->full_name();
-  uint64_t hash = Fnv1a64(absl::StrCat(name.size(), ":", name));
-  hash = Fnv1a64(bytes, hash);
-  return absl::StrFormat("feedback-fp1:%016x", hash);
+  return service::RequestFingerprint(request, "feedback");
 }
 
 // An id for what a request leaves unnamed, seeded by its request_id.
 std::string GeneratedId(const std::string& prefix, const std::string& request_id) {
-  std::mt19937_64 gen(Fnv1a64(request_id));
+  std::mt19937_64 gen(service::StableHash64(request_id));
   return absl::StrCat(prefix, NewUuid(gen));
 }
 

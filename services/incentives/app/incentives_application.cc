@@ -10,6 +10,7 @@
 #include "absl/strings/str_format.h"
 #include "google/protobuf/io/coded_stream.h"
 #include "google/protobuf/io/zero_copy_stream_impl_lite.h"
+#include "libs/service/request_fingerprint.h"
 #include "libs/common/ids.h"
 #include "libs/common/status_macros.h"
 #include "libs/common/string_view_compat.h"
@@ -34,38 +35,13 @@ constexpr size_t kReadBatch = 1000;
 constexpr size_t kMaxRequestIdLength = 128;
 constexpr size_t kMaxTextLength = 2000;
 
-// 64-bit FNV-1a: stable across processes and builds (fingerprints and generated ids are
-// stored and compared after restarts).
-uint64_t Fnv1a64(std::string_view data, uint64_t hash = 0xcbf29ce484222325ULL) {
-  for (unsigned char c : data) {
-    hash ^= c;
-    hash *= 0x100000001b3ULL;
-  }
-  return hash;
-}
-
 std::string Fingerprint(const google::protobuf::Message& request) {
-  std::unique_ptr<google::protobuf::Message> copy(request.New());
-  copy->CopyFrom(request);
-  if (const auto* id = copy->GetDescriptor()->FindFieldByName("request_id")) {
-    copy->GetReflection()->ClearField(copy.get(), id);
-  }
-  std::string bytes;
-  {
-    google::protobuf::io::StringOutputStream stream(&bytes);
-    google::protobuf::io::CodedOutputStream coded(&stream);
-    coded.SetSerializationDeterministic(true);
-    copy->SerializeToCodedStream(&coded);
-  }
-  const std::string& name = request.GetDescriptor()->full_name();
-  uint64_t hash = Fnv1a64(absl::StrCat(name.size(), ":", name));
-  hash = Fnv1a64(bytes, hash);
-  return absl::StrFormat("incentives-fp1:%016x", hash);
+  return service::RequestFingerprint(request, "incentives");
 }
 
 // "dsp-<16 hex>": an id for what the request creates, the same on every retry.
 std::string DerivedId(std::string_view prefix, const std::string& request_id) {
-  return absl::StrFormat("%s-%016x", std::string(prefix), Fnv1a64(request_id));
+  return absl::StrFormat("%s-%016x", std::string(prefix), service::StableHash64(request_id));
 }
 
 absl::Status InvalidFieldIfError(std::string field, const absl::Status& status) {

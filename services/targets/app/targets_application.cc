@@ -8,6 +8,7 @@
 #include "absl/strings/str_format.h"
 #include "google/protobuf/io/coded_stream.h"
 #include "google/protobuf/io/zero_copy_stream_impl_lite.h"
+#include "libs/service/request_fingerprint.h"
 #include "libs/common/ids.h"
 #include "libs/common/status_macros.h"
 #include "libs/common/validation.h"
@@ -31,42 +32,15 @@ constexpr size_t kReadBatch = 1000;
 constexpr size_t kMaxRequestIdLength = 128;
 constexpr std::string_view kTargetStreamPrefix = "target-";
 
-// 64-bit FNV-1a: stable across processes and builds, unlike absl::Hash, because
-// fingerprints are stored with the request record and compared after restarts.
-uint64_t Fnv1a64(std::string_view data, uint64_t hash = 0xcbf29ce484222325ULL) {
-  for (unsigned char c : data) {
-    hash ^= c;
-    hash *= 0x100000001b3ULL;
-  }
-  return hash;
-}
-
-// "targets-fp1:<16 hex>": the RPC (the request's type) and the request with request_id
-// cleared, serialized deterministically.
 std::string Fingerprint(const google::protobuf::Message& request) {
-  std::unique_ptr<google::protobuf::Message> copy(request.New());
-  copy->CopyFrom(request);
-  const google::protobuf::FieldDescriptor* id =
-      copy->GetDescriptor()->FindFieldByName("request_id");
-  if (id != nullptr) copy->GetReflection()->ClearField(copy.get(), id);
-  std::string bytes;
-  {
-    google::protobuf::io::StringOutputStream stream(&bytes);
-    google::protobuf::io::CodedOutputStream coded(&stream);
-    coded.SetSerializationDeterministic(true);
-    copy->SerializeToCodedStream(&coded);
-  }
-  const std::string& name = request.GetDescriptor()->full_name();
-  uint64_t hash = Fnv1a64(absl::StrCat(name.size(), ":", name));
-  hash = Fnv1a64(bytes, hash);
-  return absl::StrFormat("targets-fp1:%016x", hash);
+  return service::RequestFingerprint(request, "targets");
 }
 
 // Ids for what a request leaves unnamed, from a generator seeded by its request_id: a
 // concurrent duplicate of the request names the same targets.
 class IdGenerator {
  public:
-  explicit IdGenerator(const std::string& request_id) : gen_(Fnv1a64(request_id)) {}
+  explicit IdGenerator(const std::string& request_id) : gen_(service::StableHash64(request_id)) {}
   std::string Next() { return absl::StrCat("tgt-", NewUuid(gen_)); }
 
  private:
