@@ -216,6 +216,72 @@ std::vector<ViewPtr> Views(int flaky_on = 0) {
   return views;
 }
 
+// stream_totals' rows, summed per batch in memory and written by Flush (the batch hooks).
+// A poison payload is summed, then rejected: DiscardEvent must take it back.
+class BufferedTotalsView : public View {
+ public:
+  std::string_view name() const override { return "stream_totals"; }
+  absl::Status Apply(const EventEnvelope& event, ViewTxn& txn) override {
+    last_.reset();
+    StringValue s;
+    Int64Value v;
+    if (event.payload().UnpackTo(&s) && s.value() == "poison") {
+      Add(event.stream_id(), 1000);
+      return absl::InvalidArgumentError("poison payload");
+    }
+    if (!event.payload().Is<Int64Value>()) return absl::OkStatus();
+    if (!event.payload().UnpackTo(&v)) return absl::InvalidArgumentError("bad Int64Value");
+    Add(event.stream_id(), v.value());
+    return absl::OkStatus();
+  }
+  absl::Status Flush(ViewTxn& txn) override {
+    ++flushes;
+    for (const auto& [stream, delta] : pending_) {
+      const std::string key = absl::StrCat("stream/", stream);
+      ASSIGN_OR_RETURN(std::optional<std::string> row, txn.Get(key));
+      int64_t count = 0, sum = 0;
+      if (row.has_value()) {
+        std::vector<std::string> parts = absl::StrSplit(*row, ':');
+        if (parts.size() != 2 || !absl::SimpleAtoi(parts[0], &count) ||
+            !absl::SimpleAtoi(parts[1], &sum)) {
+          return absl::InternalError("corrupt row");
+        }
+      }
+      txn.Put(key, absl::StrCat(count + delta.first, ":", sum + delta.second));
+    }
+    pending_.clear();
+    return absl::OkStatus();
+  }
+  void DiscardEvent() override {
+    ++discarded_events;
+    if (!last_.has_value()) return;
+    auto& [count, sum] = pending_[last_->first];
+    count -= 1;
+    sum -= last_->second;
+    if (count == 0 && sum == 0) pending_.erase(last_->first);
+    last_.reset();
+  }
+  void DiscardBatch() override {
+    ++discarded_batches;
+    pending_.clear();
+  }
+
+  int flushes = 0;
+  int discarded_events = 0;
+  int discarded_batches = 0;
+
+ private:
+  void Add(const std::string& stream, int64_t value) {
+    auto& [count, sum] = pending_[stream];
+    count += 1;
+    sum += value;
+    last_ = std::make_pair(stream, value);
+  }
+
+  std::map<std::string, std::pair<int64_t, int64_t>> pending_;
+  std::optional<std::pair<std::string, int64_t>> last_;
+};
+
 // Replays from an older position than the checkpoint says (or the beginning).
 class RewindingSource : public EventSource {
  public:
@@ -1120,6 +1186,41 @@ TEST_F(ProjectionTest, RejectedEventIsDeadLetteredWithNoPartialWrites) {
   ASSERT_TRUE(stored.ParseFromString((*letters)[0].payload));
   EXPECT_THAT(stored, ::salesperf::testing::EqualsProto(events[2].envelope));
   EXPECT_EQ((*letters)[0].key, "activity-s0");
+}
+
+// A view that sums in memory (Flush, DiscardEvent, DiscardBatch) folds the same rows as
+// one writing through the txn, across rejected events and batches aborted halfway.
+TEST_F(ProjectionTest, BatchHooksFlushOncePerBatchAndDiscardRejectedAndAbortedWork) {
+  auto db = OpenDb();
+  std::vector<SourcedEvent> events = Events(activity0_, 4);
+  events.push_back(Record(activity0_, 4, Envelope("activity", 5, "activity-0-s2", Str("poison"))));
+  for (SourcedEvent r : Events(activity0_, 3, 6, 5)) events.push_back(std::move(r));
+  events.push_back(Undecodable(activity0_, 8));
+  for (SourcedEvent r : Events(activity0_, 5, 9, 9)) events.push_back(std::move(r));
+  FailingOnceSink sink;
+  ProjectionOptions options = Options(/*batch_size=*/6);
+  options.dead_letters = &sink;
+  std::vector<ViewPtr> views;
+  views.push_back(std::make_unique<LastValueView>());
+  auto totals = std::make_unique<BufferedTotalsView>();
+  BufferedTotalsView* view = totals.get();
+  views.push_back(std::move(totals));
+  auto runner = Runner(db.get(), std::make_unique<VectorSource>(events), options, std::move(views));
+
+  // The poison's dead letter fails to send: the batch aborts after 4 summed events.
+  EXPECT_THAT(runner->RunOnce(), StatusIs(absl::StatusCode::kUnavailable, HasSubstr("dlq")));
+  EXPECT_EQ(view->discarded_events, 1);
+  EXPECT_EQ(view->discarded_batches, 1);
+  EXPECT_EQ(view->flushes, 0);
+  EXPECT_THAT(*db->Scan("stream_totals"), IsEmpty());
+  EXPECT_EQ(runner->RunOnce().value_or(0), 6u);  // 5 applied + the poison rejected
+  EXPECT_EQ(view->discarded_events, 2);
+  EXPECT_EQ(view->flushes, 1);
+  Drain(*runner);
+  EXPECT_EQ(view->flushes, static_cast<int>(runner->Stats().batches_committed));
+  EXPECT_EQ(DumpOf(*db, "sales").views, ExpectedRows(events));
+  EXPECT_EQ(runner->Stats().dead_lettered, 2u);
+  EXPECT_EQ(view->discarded_batches, 1);
 }
 
 TEST_F(ProjectionTest, DeadLetterSinkFailureRetriesTheBatch) {

@@ -297,15 +297,28 @@ absl::StatusOr<ProjectionRunner::BatchOutcome> ProjectionRunner::ApplyAndCommit(
     seen_resets_ = resets;
   }
   rows_.BeginBatch(std::move(handles));
+  // Every way out without a commit drops the batch's rows and the views' batch state.
+  auto abort = [&] {
+    rows_.AbortBatch();
+    for (const ViewPtr& view : views_) view->DiscardBatch();
+  };
   absl::StatusOr<BatchOutcome> outcome = Fold(records);
   if (!outcome.ok()) {
-    rows_.AbortBatch();
+    abort();
     return outcome.status();
+  }
+  for (size_t i = 0; i < views_.size(); ++i) {
+    BatchViewTxn txn(&rows_, i);
+    if (absl::Status flushed = views_[i]->Flush(txn); !flushed.ok()) {
+      abort();
+      return absl::Status(flushed.code(), absl::StrCat("view ", AsAbsl(views_[i]->name()),
+                                                       ": flush: ", flushed.message()));
+    }
   }
 
   rocksdb::WriteBatch batch;
   if (absl::Status appended = rows_.AppendTo(batch); !appended.ok()) {
-    rows_.AbortBatch();
+    abort();
     return appended;
   }
   for (const auto& [partition, checkpoint] : outcome->checkpoints) {
@@ -313,13 +326,14 @@ absl::StatusOr<ProjectionRunner::BatchOutcome> ProjectionRunner::ApplyAndCommit(
         batch.Put(db_->checkpoints_handle(), codec::CheckpointKey(options_.name, partition),
                   codec::EncodeCheckpoint(checkpoint));
     if (!s.ok()) {
-      rows_.AbortBatch();
+      abort();
       return absl::InternalError("checkpoint write: " + s.ToString());
     }
   }
   rocksdb::Status committed = db_->db()->Write(db_->write_options(), &batch);
   if (!committed.ok()) {
     // Whether any of it reached the database is unknown: forget the cached rows too.
+    // (The views flushed already: they hold no batch state.)
     rows_.Clear();
     return absl::UnavailableError(
         absl::StrCat("projection ", options_.name, ": commit failed: ", committed.ToString()));
@@ -394,9 +408,11 @@ absl::StatusOr<ProjectionRunner::BatchOutcome> ProjectionRunner::Fold(
     // All views take the event or none does.
     rows_.SetSavePoint();
     absl::Status applied;
+    size_t views_applied = 0;  // views whose Apply saw the event
     for (size_t i = 0; i < views_.size() && applied.ok(); ++i) {
       BatchViewTxn txn(&rows_, i);
       applied = views_[i]->Apply(event, txn);
+      ++views_applied;
       if (!applied.ok()) {
         applied = absl::Status(applied.code(), absl::StrCat("view ", AsAbsl(views_[i]->name()),
                                                             ": ", applied.message()));
@@ -404,6 +420,7 @@ absl::StatusOr<ProjectionRunner::BatchOutcome> ProjectionRunner::Fold(
     }
     if (applied.code() == absl::StatusCode::kInvalidArgument) {
       rows_.RollbackToSavePoint();
+      for (size_t i = 0; i < views_applied; ++i) views_[i]->DiscardEvent();
       RETURN_IF_ERROR(dead_letter(record, std::string(applied.message())));
     } else if (!applied.ok()) {
       return applied;

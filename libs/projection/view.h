@@ -20,6 +20,7 @@
 #include <string>
 #include <string_view>
 
+#include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "salesperf/common/v1/envelope.pb.h"
 
@@ -44,6 +45,25 @@ class View {
   virtual std::string_view name() const = 0;
   // Folds one event into the rows. See the rules above.
   virtual absl::Status Apply(const EventEnvelope& event, ViewTxn& txn) = 0;
+
+  // Batch hooks, for a view that keeps a batch's changes in memory (e.g. sums counter
+  // deltas per row) and writes each row once per batch. A view that writes through the
+  // ViewTxn in Apply needs none of them (the defaults do nothing).
+  //
+  // Flush: called once per batch after its last Apply and before the commit; writes
+  // what the view kept and forgets it, so that the next batch starts empty. Any error
+  // aborts the batch (nothing is committed; the records are applied again).
+  virtual absl::Status Flush(ViewTxn& txn) {
+    (void)txn;
+    return absl::OkStatus();
+  }
+  // The latest Apply's event is rolled back (this view or a later one rejected it with
+  // INVALID_ARGUMENT): undo that Apply's in-memory changes. Called only right after the
+  // view applied that event; its ViewTxn writes are rolled back by the runner.
+  virtual void DiscardEvent() {}
+  // The batch will not be committed: forget everything kept since the last Flush. The
+  // same records are applied again (from the committed rows) on the next try.
+  virtual void DiscardBatch() {}
 };
 
 using ViewPtr = std::unique_ptr<View>;

@@ -20,6 +20,7 @@ absl::StatusOr<std::unique_ptr<AnalyticsService>> AnalyticsService::Open(
   view_options.time_zone = tz;
   host.make_views = [view_options] { return NewAnalyticsViews(view_options); };
   host.upstream_services = {"targets", "activity", "feedback"};
+  host.projection_batch_size = options.projection_batch_size;
   ASSIGN_OR_RETURN(service->host_, service::ServiceHost::Open(std::move(host)));
 
   AnalyticsQueriesOptions query_options;

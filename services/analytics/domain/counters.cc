@@ -66,6 +66,26 @@ bool IsZero(const Counters& c) {
   return true;
 }
 
+// SALESPERF_COUNTER_FIELDS lists the fields in field-number order (1..25), which is the
+// slot order; CountersTest.ArraySlotsAreFieldNumbers checks it.
+CounterArray ToArray(const Counters& c) {
+  CounterArray a{};
+  size_t slot = 0;
+#define SALESPERF_TO_ARRAY(f) a[slot++] = c.f();
+  SALESPERF_COUNTER_FIELDS(SALESPERF_TO_ARRAY)
+#undef SALESPERF_TO_ARRAY
+  return a;
+}
+
+Counters FromArray(const CounterArray& a) {
+  Counters c;
+  size_t slot = 0;
+#define SALESPERF_FROM_ARRAY(f) c.set_##f(a[slot++]);
+  SALESPERF_COUNTER_FIELDS(SALESPERF_FROM_ARRAY)
+#undef SALESPERF_FROM_ARRAY
+  return c;
+}
+
 const std::vector<Metric>& AllMetrics() {
   static const std::vector<Metric>* const kAll = [] {
     auto* all = new std::vector<Metric>();

@@ -4,6 +4,7 @@
 #ifndef SALESPERF_SERVICES_ANALYTICS_DOMAIN_COUNTERS_H_
 #define SALESPERF_SERVICES_ANALYTICS_DOMAIN_COUNTERS_H_
 
+#include <array>
 #include <cstdint>
 #include <string_view>
 #include <vector>
@@ -25,6 +26,13 @@ void SubtractFrom(Counters& a, const Counters& b);
 Counters Negated(const Counters& c);
 // True when every field is 0 (such a row is deleted rather than stored).
 bool IsZero(const Counters& c);
+
+// Counters as a plain array, slot i = field number i + 1, for summing many deltas in
+// memory without protobuf accessors (the view's per-batch rows).
+inline constexpr int kCounterSlots = 25;
+using CounterArray = std::array<int64_t, kCounterSlots>;
+CounterArray ToArray(const Counters& c);
+Counters FromArray(const CounterArray& a);
 
 // Every metric of the Metric enum except METRIC_UNSPECIFIED, in enum order.
 const std::vector<Metric>& AllMetrics();

@@ -46,6 +46,19 @@ TEST(CountersTest, EveryFieldIsCovered) {
   }
 }
 
+TEST(CountersTest, ArraySlotsAreFieldNumbers) {
+  const google::protobuf::Descriptor* d = Counters::descriptor();
+  ASSERT_EQ(d->field_count(), kCounterSlots);
+  Counters c;
+  for (int i = 0; i < d->field_count(); ++i) {
+    Counters::GetReflection()->SetInt64(&c, d->field(i), 1000 + d->field(i)->number());
+  }
+  const CounterArray a = ToArray(c);
+  for (int slot = 0; slot < kCounterSlots; ++slot) EXPECT_EQ(a[slot], 1001 + slot) << slot;
+  EXPECT_EQ(FromArray(a).SerializeAsString(), c.SerializeAsString());
+  EXPECT_TRUE(IsZero(FromArray(CounterArray{})));
+}
+
 TEST(CountersTest, MetricValuesAndRounding) {
   Counters c;
   c.set_deals_won(1);

@@ -1,11 +1,16 @@
 #include "services/analytics/projections/analytics_view.h"
 
 #include <algorithm>
+#include <array>
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
 #include <utility>
+#include <vector>
 
+#include "absl/container/flat_hash_map.h"
+#include "absl/container/node_hash_map.h"
 #include "absl/strings/str_cat.h"
 #include "libs/common/status_macros.h"
 #include "salesperf/activity/v1/events.pb.h"
@@ -50,21 +55,6 @@ class Rows {
   }
   void Delete(const std::string& key) { txn_.Delete(key); }
 
-  // Adds `delta` to the Counters row at `key`; deletes it when it becomes zero.
-  // Returns the row before and after.
-  absl::StatusOr<std::pair<Counters, Counters>> AddCounters(const std::string& key,
-                                                            const Counters& delta) {
-    ASSIGN_OR_RETURN(Counters before, GetOrDefault<Counters>(key));
-    Counters after = before;
-    AddTo(after, delta);
-    if (IsZero(after)) {
-      Delete(key);
-    } else {
-      Put(key, after);
-    }
-    return std::make_pair(std::move(before), std::move(after));
-  }
-
  private:
   projection::ViewTxn& txn_;
 };
@@ -73,11 +63,258 @@ absl::Time ToTime(const google::protobuf::Timestamp& ts) {
   return absl::FromUnixSeconds(ts.seconds()) + absl::Nanoseconds(ts.nanos());
 }
 
+bool IsZeroArray(const CounterArray& a) {
+  for (int64_t v : a) {
+    if (v != 0) return false;
+  }
+  return true;
+}
+
+CounterArray NegatedArray(const CounterArray& a) {
+  CounterArray out;
+  for (size_t i = 0; i < a.size(); ++i) out[i] = -a[i];
+  return out;
+}
+
+// PipelineRow in the first slots of a CounterArray (slot i = field number i + 1).
+enum PipelineSlot : size_t {
+  kQualifiedCount = 0,
+  kQualifiedMinor,
+  kProposalCount,
+  kProposalMinor,
+  kNegotiationCount,
+  kNegotiationMinor,
+  kOpenRiskFlags,
+};
+
+CounterArray PipelineToArray(const v1::PipelineRow& row) {
+  CounterArray a{};
+  a[kQualifiedCount] = row.qualified_count();
+  a[kQualifiedMinor] = row.qualified_minor();
+  a[kProposalCount] = row.proposal_count();
+  a[kProposalMinor] = row.proposal_minor();
+  a[kNegotiationCount] = row.negotiation_count();
+  a[kNegotiationMinor] = row.negotiation_minor();
+  a[kOpenRiskFlags] = row.open_risk_flags();
+  return a;
+}
+
+v1::PipelineRow PipelineFromArray(const CounterArray& a) {
+  v1::PipelineRow row;
+  row.set_qualified_count(a[kQualifiedCount]);
+  row.set_qualified_minor(a[kQualifiedMinor]);
+  row.set_proposal_count(a[kProposalCount]);
+  row.set_proposal_minor(a[kProposalMinor]);
+  row.set_negotiation_count(a[kNegotiationCount]);
+  row.set_negotiation_minor(a[kNegotiationMinor]);
+  row.set_open_risk_flags(a[kOpenRiskFlags]);
+  return row;
+}
+
+// Moves the rep's leaderboard index rows of a period from `before` to `after`.
+void UpdateBoards(projection::ViewTxn& txn, const std::string& period_id, const std::string& rep_id,
+                  const Counters& before, const Counters& after) {
+  const bool was = !IsZero(before);
+  const bool is = !IsZero(after);
+  for (Metric metric : IndexedMetrics()) {
+    const int64_t old_value = MetricValue(before, metric);
+    const int64_t new_value = MetricValue(after, metric);
+    if (was && is && old_value == new_value) continue;
+    if (was) txn.Delete(keys::Board(period_id, metric, old_value, rep_id));
+    if (is) txn.Put(keys::Board(period_id, metric, new_value, rep_id), "");
+  }
+}
+
+// A row of sums read once per batch: Counters (rd/, p/, sd/, sm/) or a PipelineRow.
+struct SumRow {
+  enum class Kind : uint8_t { kCounters, kPipeline };
+  // A p/ row's leaderboard index: Flush moves it from `committed` to the final value.
+  struct Index {
+    CounterArray committed;  // before the batch
+    std::string period_id;
+    std::string rep_id;
+  };
+  CounterArray value{};  // as of the batch
+  Kind kind = Kind::kCounters;
+  bool dirty = false;            // to be written by Flush
+  std::unique_ptr<Index> index;  // p/ rows only
+};
+
+// A rep's active days (ra/): concatenated "YYYY-MM-DD", ascending.
+struct DaysRow {
+  std::string days;
+  bool dirty = false;
+};
+
+}  // namespace
+
+struct AnalyticsView::Batch {
+  struct SumUndo {
+    SumRow* row;
+    CounterArray delta;
+    bool was_dirty;
+  };
+  struct DaysUndo {
+    DaysRow* row;
+    size_t pos;
+    bool was_dirty;
+  };
+
+  // Node maps: the undo records point into them.
+  absl::node_hash_map<std::string, SumRow> sums;
+  absl::node_hash_map<std::string, DaysRow> days;
+  // RepRows parsed this batch (Place writes them through the txn and here).
+  absl::flat_hash_map<std::string, v1::RepRow> reps;
+  // The current event's changes, undone by DiscardEvent.
+  std::vector<SumUndo> sum_undo;
+  std::vector<DaysUndo> days_undo;
+  // Period ids of a day (IndexedPeriodKinds order). Pure, so kept across batches.
+  absl::flat_hash_map<std::string, std::vector<std::string>> periods;
+
+  void StartEvent() {
+    sum_undo.clear();
+    days_undo.clear();
+  }
+
+  void UndoEvent() {
+    for (auto u = sum_undo.rbegin(); u != sum_undo.rend(); ++u) {
+      for (size_t i = 0; i < u->delta.size(); ++i) u->row->value[i] -= u->delta[i];
+      u->row->dirty = u->was_dirty;
+    }
+    for (auto u = days_undo.rbegin(); u != days_undo.rend(); ++u) {
+      u->row->days.erase(u->pos, 10);
+      u->row->dirty = u->was_dirty;
+    }
+    StartEvent();
+    reps.clear();  // a rolled-back Place may have changed one; the txn has the truth
+  }
+
+  void Clear() {
+    sums.clear();
+    days.clear();
+    reps.clear();
+    StartEvent();
+    if (periods.size() > 100'000) periods.clear();
+  }
+
+  // The row at `key` as of the batch, read from the txn on first use.
+  absl::StatusOr<SumRow*> Sum(projection::ViewTxn& txn, const std::string& key, SumRow::Kind kind) {
+    auto [it, inserted] = sums.try_emplace(key);
+    if (!inserted) return &it->second;
+    SumRow& row = it->second;
+    row.kind = kind;
+    absl::StatusOr<std::optional<std::string>> bytes = txn.Get(key);
+    if (!bytes.ok()) {
+      sums.erase(it);
+      return bytes.status();
+    }
+    if (bytes->has_value()) {
+      bool parsed = false;
+      if (kind == SumRow::Kind::kCounters) {
+        Counters c;
+        parsed = c.ParseFromString(**bytes);
+        row.value = ToArray(c);
+      } else {
+        v1::PipelineRow p;
+        parsed = p.ParseFromString(**bytes);
+        row.value = PipelineToArray(p);
+      }
+      if (!parsed) {
+        sums.erase(it);
+        return absl::DataLossError(absl::StrCat("malformed row ", key));
+      }
+    }
+    return &row;
+  }
+
+  void Add(SumRow* row, const CounterArray& delta) {
+    sum_undo.push_back({row, delta, row->dirty});
+    for (size_t i = 0; i < delta.size(); ++i) row->value[i] += delta[i];
+    row->dirty = true;
+  }
+
+  absl::StatusOr<DaysRow*> Days(projection::ViewTxn& txn, const std::string& rep_id) {
+    const std::string key = keys::RepActiveDays(rep_id);
+    auto [it, inserted] = days.try_emplace(key);
+    if (!inserted) return &it->second;
+    absl::StatusOr<std::optional<std::string>> bytes = txn.Get(key);
+    if (!bytes.ok()) {
+      days.erase(it);
+      return bytes.status();
+    }
+    it->second.days = bytes->value_or("");
+    return &it->second;
+  }
+
+  // Inserts `day` into the rep's active days unless there.
+  absl::Status AddActiveDay(projection::ViewTxn& txn, const std::string& rep_id,
+                            const std::string& day) {
+    ASSIGN_OR_RETURN(DaysRow * row, Days(txn, rep_id));
+    const std::string_view days_view = row->days;
+    size_t pos = 0;
+    while (pos < days_view.size() && days_view.substr(pos, 10) < day) pos += 10;
+    if (days_view.substr(pos, 10) == day) return absl::OkStatus();
+    days_undo.push_back({row, pos, row->dirty});
+    row->days.insert(pos, day);
+    row->dirty = true;
+    return absl::OkStatus();
+  }
+
+  absl::StatusOr<const v1::RepRow*> Rep(projection::ViewTxn& txn, const std::string& rep_id) {
+    if (auto it = reps.find(rep_id); it != reps.end()) return &it->second;
+    const std::string key = keys::Rep(rep_id);
+    ASSIGN_OR_RETURN(std::optional<std::string> bytes, txn.Get(key));
+    v1::RepRow row;
+    if (bytes.has_value() && !row.ParseFromString(*bytes)) {
+      return absl::DataLossError(absl::StrCat("malformed row ", key));
+    }
+    return &reps.emplace(rep_id, std::move(row)).first->second;
+  }
+
+  absl::StatusOr<const std::vector<std::string>*> PeriodIds(const std::string& day) {
+    if (auto it = periods.find(day); it != periods.end()) return &it->second;
+    absl::CivilDay civil;
+    ParseDay(day, &civil);
+    std::vector<std::string> ids;
+    for (PeriodKind kind : IndexedPeriodKinds()) {
+      ASSIGN_OR_RETURN(Period period, Period::Containing(kind, civil));
+      ids.push_back(period.Id());
+    }
+    return &periods.emplace(day, std::move(ids)).first->second;
+  }
+
+  absl::Status Flush(projection::ViewTxn& txn) {
+    for (auto& [key, row] : sums) {
+      if (!row.dirty) continue;
+      if (row.kind == SumRow::Kind::kPipeline) {
+        txn.Put(key, PipelineFromArray(row.value).SerializeAsString());
+        continue;
+      }
+      const Counters after = FromArray(row.value);
+      if (IsZeroArray(row.value)) {
+        txn.Delete(key);
+      } else {
+        txn.Put(key, after.SerializeAsString());
+      }
+      if (row.index != nullptr) {
+        UpdateBoards(txn, row.index->period_id, row.index->rep_id, FromArray(row.index->committed),
+                     after);
+      }
+    }
+    for (auto& [key, row] : days) {
+      if (row.dirty) txn.Put(key, row.days);
+    }
+    Clear();
+    return absl::OkStatus();
+  }
+};
+
+namespace {
 class Folder {
  public:
   Folder(const AnalyticsViewOptions& options, const projection::EventEnvelope& envelope,
-         projection::ViewTxn& txn)
-      : options_(options), envelope_(envelope), rows_(txn) {}
+         projection::ViewTxn& txn, AnalyticsView::Batch& batch)
+      : options_(options), envelope_(envelope), txn_(txn), rows_(txn), batch_(batch) {}
 
   absl::Status Fold();
 
@@ -103,11 +340,9 @@ class Folder {
   // Adds `delta` to the rep's day and everything derived from it ("" rep: company only).
   absl::Status AddFact(const std::string& rep_id, const std::string& day, const Counters& delta);
   absl::Status AddToScopes(const Placement& placement, const std::string& day,
-                           const Counters& delta);
+                           const CounterArray& delta);
   absl::Status AddToScope(char level, const std::string& id, const std::string& day,
-                          const Counters& delta);
-  absl::Status UpdateBoards(const std::string& period_id, const std::string& rep_id,
-                            const Counters& before, const Counters& after);
+                          const CounterArray& delta);
 
   absl::Status Place(const std::string& rep_id, const std::string& display_name,
                      const v1::Assignment& assignment);
@@ -131,47 +366,45 @@ class Folder {
 
   const AnalyticsViewOptions& options_;
   const projection::EventEnvelope& envelope_;
+  projection::ViewTxn& txn_;
   Rows rows_;
+  AnalyticsView::Batch& batch_;
 };
 
 absl::Status Folder::AddFact(const std::string& rep_id, const std::string& day,
                              const Counters& delta) {
   if (IsZero(delta)) return absl::OkStatus();
   RETURN_IF_ERROR(CheckDay("day", day));
+  const CounterArray d = ToArray(delta);
   Placement placement;
   if (!rep_id.empty()) {
-    const std::string day_key = keys::RepDay(rep_id, day);
-    ASSIGN_OR_RETURN(auto day_rows, rows_.AddCounters(day_key, delta));
-    if (IsZero(day_rows.first)) {
-      // A new active day for the rep: remember it for re-attribution.
-      const std::string active_key = keys::RepActiveDays(rep_id);
-      ASSIGN_OR_RETURN(std::optional<std::string> active, rows_.GetRaw(active_key));
-      std::string days = active.value_or("");
-      size_t pos = 0;
-      while (pos < days.size() && std::string_view(days).substr(pos, 10) < day) pos += 10;
-      if (std::string_view(days).substr(pos, 10) != day) {
-        days.insert(pos, day);
-        rows_.PutRaw(active_key, days);
+    ASSIGN_OR_RETURN(SumRow * day_row,
+                     batch_.Sum(txn_, keys::RepDay(rep_id, day), SumRow::Kind::kCounters));
+    const bool new_day = IsZeroArray(day_row->value);
+    batch_.Add(day_row, d);
+    // A new active day for the rep: remember it for re-attribution.
+    if (new_day) RETURN_IF_ERROR(batch_.AddActiveDay(txn_, rep_id, day));
+    ASSIGN_OR_RETURN(const std::vector<std::string>* period_ids, batch_.PeriodIds(day));
+    for (const std::string& period_id : *period_ids) {
+      ASSIGN_OR_RETURN(SumRow * period_row, batch_.Sum(txn_, keys::RepPeriod(period_id, rep_id),
+                                                       SumRow::Kind::kCounters));
+      if (period_row->index == nullptr) {
+        // First use in the batch: the value read is the committed one (DiscardEvent
+        // restores values exactly, so this holds after a rolled-back event too).
+        period_row->index = std::make_unique<SumRow::Index>(SumRow::Index{
+            .committed = period_row->value, .period_id = period_id, .rep_id = rep_id});
       }
+      batch_.Add(period_row, d);
     }
-    absl::CivilDay civil;
-    ParseDay(day, &civil);
-    for (PeriodKind kind : IndexedPeriodKinds()) {
-      ASSIGN_OR_RETURN(Period period, Period::Containing(kind, civil));
-      const std::string period_id = period.Id();
-      ASSIGN_OR_RETURN(auto period_rows,
-                       rows_.AddCounters(keys::RepPeriod(period_id, rep_id), delta));
-      RETURN_IF_ERROR(UpdateBoards(period_id, rep_id, period_rows.first, period_rows.second));
-    }
-    ASSIGN_OR_RETURN(v1::RepRow rep, rows_.GetOrDefault<v1::RepRow>(keys::Rep(rep_id)));
-    placement = PlacementOn(rep, day);
+    ASSIGN_OR_RETURN(const v1::RepRow* rep, batch_.Rep(txn_, rep_id));
+    placement = PlacementOn(*rep, day);
   }
-  RETURN_IF_ERROR(AddToScope(keys::kCompany, "", day, delta));
-  return AddToScopes(placement, day, delta);
+  RETURN_IF_ERROR(AddToScope(keys::kCompany, "", day, d));
+  return AddToScopes(placement, day, d);
 }
 
 absl::Status Folder::AddToScopes(const Placement& placement, const std::string& day,
-                                 const Counters& delta) {
+                                 const CounterArray& delta) {
   if (!placement.team_id.empty()) {
     RETURN_IF_ERROR(AddToScope(keys::kTeam, placement.team_id, day, delta));
   }
@@ -182,35 +415,28 @@ absl::Status Folder::AddToScopes(const Placement& placement, const std::string& 
 }
 
 absl::Status Folder::AddToScope(char level, const std::string& id, const std::string& day,
-                                const Counters& delta) {
-  RETURN_IF_ERROR(rows_.AddCounters(keys::ScopeDay(level, id, day), delta).status());
-  return rows_.AddCounters(keys::ScopeMonth(level, id, day.substr(0, 7)), delta).status();
-}
-
-absl::Status Folder::UpdateBoards(const std::string& period_id, const std::string& rep_id,
-                                  const Counters& before, const Counters& after) {
-  const bool was = !IsZero(before);
-  const bool is = !IsZero(after);
-  for (Metric metric : IndexedMetrics()) {
-    const int64_t old_value = MetricValue(before, metric);
-    const int64_t new_value = MetricValue(after, metric);
-    if (was && is && old_value == new_value) continue;
-    if (was) rows_.Delete(keys::Board(period_id, metric, old_value, rep_id));
-    if (is) rows_.PutRaw(keys::Board(period_id, metric, new_value, rep_id), "");
-  }
+                                const CounterArray& delta) {
+  ASSIGN_OR_RETURN(SumRow * day_row,
+                   batch_.Sum(txn_, keys::ScopeDay(level, id, day), SumRow::Kind::kCounters));
+  batch_.Add(day_row, delta);
+  ASSIGN_OR_RETURN(
+      SumRow * month_row,
+      batch_.Sum(txn_, keys::ScopeMonth(level, id, day.substr(0, 7)), SumRow::Kind::kCounters));
+  batch_.Add(month_row, delta);
   return absl::OkStatus();
 }
 
 absl::Status Folder::Place(const std::string& rep_id, const std::string& display_name,
                            const v1::Assignment& assignment) {
   RETURN_IF_ERROR(CheckDay("effective_from", assignment.from_day()));
-  const std::string rep_key = keys::Rep(rep_id);
-  ASSIGN_OR_RETURN(v1::RepRow before, rows_.GetOrDefault<v1::RepRow>(rep_key));
+  ASSIGN_OR_RETURN(const v1::RepRow* current, batch_.Rep(txn_, rep_id));
+  const v1::RepRow before = *current;
   v1::RepRow after = before;
   after.set_rep_id(rep_id);
   if (!display_name.empty()) after.set_display_name(display_name);
   Assign(after, assignment);
-  rows_.Put(rep_key, after);
+  rows_.Put(keys::Rep(rep_id), after);
+  batch_.reps[rep_id] = after;
   if (!assignment.team_id().empty()) {
     rows_.PutRaw(keys::Member(keys::kTeam, assignment.team_id(), rep_id), "");
   }
@@ -218,16 +444,18 @@ absl::Status Folder::Place(const std::string& rep_id, const std::string& display
     rows_.PutRaw(keys::Member(keys::kRegion, assignment.region_id(), rep_id), "");
   }
   // Re-attribute the rep's days from the change on whose placement changed.
-  ASSIGN_OR_RETURN(std::optional<std::string> active, rows_.GetRaw(keys::RepActiveDays(rep_id)));
-  const std::string days = active.value_or("");
+  ASSIGN_OR_RETURN(DaysRow * active, batch_.Days(txn_, rep_id));
+  const std::string days = active->days;
   for (size_t pos = 0; pos + 10 <= days.size(); pos += 10) {
     const std::string day = days.substr(pos, 10);
     if (day < assignment.from_day()) continue;
     const Placement old_placement = PlacementOn(before, day);
     const Placement new_placement = PlacementOn(after, day);
     if (old_placement == new_placement) continue;
-    ASSIGN_OR_RETURN(Counters counters, rows_.GetOrDefault<Counters>(keys::RepDay(rep_id, day)));
-    RETURN_IF_ERROR(AddToScopes(old_placement, day, Negated(counters)));
+    ASSIGN_OR_RETURN(SumRow * day_row,
+                     batch_.Sum(txn_, keys::RepDay(rep_id, day), SumRow::Kind::kCounters));
+    const CounterArray counters = day_row->value;
+    RETURN_IF_ERROR(AddToScopes(old_placement, day, NegatedArray(counters)));
     RETURN_IF_ERROR(AddToScopes(new_placement, day, counters));
   }
   return absl::OkStatus();
@@ -238,32 +466,34 @@ absl::Status Folder::AddPipeline(const std::string& rep_id, int stage, int64_t c
   if (stage < act::DEAL_STAGE_QUALIFIED || stage > act::DEAL_STAGE_NEGOTIATION) {
     return absl::OkStatus();
   }
+  CounterArray delta{};
+  switch (stage) {
+    case act::DEAL_STAGE_QUALIFIED:
+      delta[kQualifiedCount] = count;
+      delta[kQualifiedMinor] = amount;
+      break;
+    case act::DEAL_STAGE_PROPOSAL:
+      delta[kProposalCount] = count;
+      delta[kProposalMinor] = amount;
+      break;
+    default:
+      delta[kNegotiationCount] = count;
+      delta[kNegotiationMinor] = amount;
+      break;
+  }
   for (const std::string& key : {keys::Pipeline(rep_id), keys::CompanyPipeline()}) {
-    ASSIGN_OR_RETURN(v1::PipelineRow row, rows_.GetOrDefault<v1::PipelineRow>(key));
-    switch (stage) {
-      case act::DEAL_STAGE_QUALIFIED:
-        row.set_qualified_count(row.qualified_count() + count);
-        row.set_qualified_minor(row.qualified_minor() + amount);
-        break;
-      case act::DEAL_STAGE_PROPOSAL:
-        row.set_proposal_count(row.proposal_count() + count);
-        row.set_proposal_minor(row.proposal_minor() + amount);
-        break;
-      default:
-        row.set_negotiation_count(row.negotiation_count() + count);
-        row.set_negotiation_minor(row.negotiation_minor() + amount);
-        break;
-    }
-    rows_.Put(key, row);
+    ASSIGN_OR_RETURN(SumRow * row, batch_.Sum(txn_, key, SumRow::Kind::kPipeline));
+    batch_.Add(row, delta);
   }
   return absl::OkStatus();
 }
 
 absl::Status Folder::AddOpenFlags(const std::string& rep_id, int64_t delta) {
+  CounterArray d{};
+  d[kOpenRiskFlags] = delta;
   for (const std::string& key : {keys::Pipeline(rep_id), keys::CompanyPipeline()}) {
-    ASSIGN_OR_RETURN(v1::PipelineRow row, rows_.GetOrDefault<v1::PipelineRow>(key));
-    row.set_open_risk_flags(row.open_risk_flags() + delta);
-    rows_.Put(key, row);
+    ASSIGN_OR_RETURN(SumRow * row, batch_.Sum(txn_, key, SumRow::Kind::kPipeline));
+    batch_.Add(row, d);
   }
   return absl::OkStatus();
 }
@@ -610,11 +840,23 @@ absl::Status Folder::Fold() {
 
 }  // namespace
 
+AnalyticsView::AnalyticsView(AnalyticsViewOptions options)
+    : options_(std::move(options)), batch_(std::make_unique<Batch>()) {}
+
+AnalyticsView::~AnalyticsView() = default;
+
 absl::Status AnalyticsView::Apply(const projection::EventEnvelope& event,
                                   projection::ViewTxn& txn) {
-  Folder folder(options_, event, txn);
+  batch_->StartEvent();
+  Folder folder(options_, event, txn, *batch_);
   return folder.Fold();
 }
+
+absl::Status AnalyticsView::Flush(projection::ViewTxn& txn) { return batch_->Flush(txn); }
+
+void AnalyticsView::DiscardEvent() { batch_->UndoEvent(); }
+
+void AnalyticsView::DiscardBatch() { batch_->Clear(); }
 
 std::vector<projection::ViewPtr> NewAnalyticsViews(const AnalyticsViewOptions& options) {
   std::vector<projection::ViewPtr> views;

@@ -19,6 +19,7 @@
 #ifndef SALESPERF_SERVICES_ANALYTICS_PROJECTIONS_ANALYTICS_VIEW_H_
 #define SALESPERF_SERVICES_ANALYTICS_PROJECTIONS_ANALYTICS_VIEW_H_
 
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -35,14 +36,32 @@ struct AnalyticsViewOptions {
   absl::TimeZone time_zone = DefaultTimeZone();
 };
 
+// Not thread-safe: its runner calls it from one batch at a time.
+//
+// Per batch, the counter rows (rd/, p/, sd/, sm/), pipeline rows (pl/, pc) and active-day
+// lists (ra/) are read once, summed in memory and written once by Flush(), and the
+// leaderboard index moves once per rep period row (from its committed value to its
+// final one) instead of once per fact. The batch's sums are dropped by DiscardBatch()
+// and an event's by DiscardEvent(), so a retried batch starts from the committed rows.
 class AnalyticsView final : public projection::View {
  public:
-  explicit AnalyticsView(AnalyticsViewOptions options = {}) : options_(std::move(options)) {}
+  explicit AnalyticsView(AnalyticsViewOptions options = {});
+  ~AnalyticsView() override;
+  AnalyticsView(const AnalyticsView&) = delete;
+  AnalyticsView& operator=(const AnalyticsView&) = delete;
+
   std::string_view name() const override { return keys::kView; }
   absl::Status Apply(const projection::EventEnvelope& event, projection::ViewTxn& txn) override;
+  absl::Status Flush(projection::ViewTxn& txn) override;
+  void DiscardEvent() override;
+  void DiscardBatch() override;
+
+  // The batch's rows in memory (defined in analytics_view.cc).
+  struct Batch;
 
  private:
   const AnalyticsViewOptions options_;
+  std::unique_ptr<Batch> batch_;
 };
 
 std::vector<projection::ViewPtr> NewAnalyticsViews(const AnalyticsViewOptions& options);

@@ -665,6 +665,88 @@ TEST(AnalyticsFoldTest, ShuffledOrdersDuplicatesAndRebuildGiveIdenticalRows) {
   EXPECT_TRUE(twice->Rows() == rows);
 }
 
+// A dead-letter sink that fails the first send of each record: each failure aborts a
+// batch halfway, after the view summed some of its events in memory.
+class FlakySink final : public projection::DeadLetterSink {
+ public:
+  absl::Status Send(const projection::SourcedEvent& record, std::string_view error) override {
+    (void)error;
+    if (failed_.insert(record.position).second) return absl::UnavailableError("sink down");
+    stored_.insert(record.position);
+    return absl::OkStatus();
+  }
+  size_t stored() const { return stored_.size(); }
+
+ private:
+  std::set<int64_t> failed_;
+  std::set<int64_t> stored_;
+};
+
+// Events rejected after changing some rows (a deal won with no positive credit share:
+// its funnel and "won" facts are counted before the split fails) and batches aborted
+// halfway leave the rows exactly as a fold without them.
+TEST(AnalyticsFoldTest, RejectedEventsAndAbortedBatchesLeaveNoTrace) {
+  testing::HistoryOptions options;
+  options.activity_events = 2000;
+  options.reps = 8;
+  const testing::History history = testing::RandomHistory(11, options);
+  const auto reference = Fold(testing::Interleave(history, 100));
+  const std::vector<projection::ViewRow> rows = reference->Rows();
+
+  testing::History poisoned = history;
+  std::vector<projection::SourcedEvent> activity;
+  int poisons = 0;
+  for (size_t i = 0; i < history.activity.size(); ++i) {
+    activity.push_back(history.activity[i]);
+    if (i % 97 != 50) continue;
+    act::DealWon won;
+    won.set_deal_id(absl::StrCat("poison-", i));
+    won.set_rep_id(history.rep_ids[i % history.rep_ids.size()]);
+    won.mutable_amount()->set_currency_code("CNY");
+    won.mutable_amount()->set_minor_units(12345);
+    // A day with no other activity: the rep's active-day list grows, then is undone.
+    won.set_won_on(absl::StrCat("2027-0", 1 + i % 9, "-1", i % 10));
+    won.add_credit_splits()->set_rep_id(won.rep_id());
+    projection::SourcedEvent e = history.activity[i];
+    e.envelope.set_stream_id(won.deal_id());
+    e.envelope.mutable_payload()->PackFrom(won);
+    activity.push_back(std::move(e));
+    ++poisons;
+  }
+  for (size_t i = 0; i < activity.size(); ++i) {
+    activity[i].position = static_cast<int64_t>(i) + 1;
+    activity[i].envelope.set_sequence(i + 1);
+  }
+  poisoned.activity = std::move(activity);
+  ASSERT_GT(poisons, 10);
+
+  for (size_t batch : {size_t{1000}, size_t{23}}) {
+    SCOPED_TRACE(batch);
+    TempDir dir;
+    ASSERT_OK_AND_ASSIGN(
+        auto db, projection::ViewDb::Open((dir.path() / "views").string(), AnalyticsViewNames()));
+    FlakySink sink;
+    projection::ProjectionOptions po;
+    po.name = "analytics";
+    po.batch_size = batch;
+    po.dead_letters = &sink;
+    ASSERT_OK_AND_ASSIGN(
+        auto runner,
+        projection::ProjectionRunner::Create(
+            db.get(), std::make_unique<projection::VectorSource>(testing::Interleave(poisoned, 5)),
+            NewAnalyticsViews({}), po));
+    for (int tries = 0; !runner->CaughtUp() && tries < 10'000; ++tries) {
+      (void)runner->RunOnce();  // a batch fails at each poison once: retried
+    }
+    ASSERT_TRUE(runner->CaughtUp());
+    EXPECT_EQ(sink.stored(), static_cast<size_t>(poisons));
+    EXPECT_EQ(runner->Stats().dead_lettered, static_cast<uint64_t>(poisons));
+    EXPECT_GE(runner->Stats().failed_batches, static_cast<uint64_t>(poisons));
+    ASSERT_OK_AND_ASSIGN(std::vector<projection::ViewRow> got, db->Scan(keys::kView));
+    EXPECT_TRUE(got == rows);
+  }
+}
+
 // A backdated move re-attributes the days from its effective date, whichever source
 // arrives first.
 TEST(AnalyticsFoldTest, BackdatedMoveReattributes) {
