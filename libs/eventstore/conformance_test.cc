@@ -185,6 +185,22 @@ TYPED_TEST(ConformanceTest, ExpectedVersionAnyNoStreamExact) {
   EXPECT_EQ(store.HeadSequence(), 4u);
 }
 
+TYPED_TEST(ConformanceTest, StreamVersionsAnswersEachStreamInOrder) {
+  EventStore& store = this->store();
+  this->AppendOne("s", "1");
+  this->AppendOne("s", "2");
+  this->AppendOne("t", "1");
+  // Prefixes of one another, and unknown streams between known ones.
+  this->AppendOne("s2", "1");
+  EXPECT_THAT(store.StreamVersions({"t", "unknown", "s", "s2", "s", "r"}),
+              IsOkAndHolds(ElementsAre(1u, 0u, 2u, 1u, 2u, 0u)));
+  EXPECT_THAT(store.StreamVersions({}), IsOkAndHolds(IsEmpty()));
+  for (const char* stream : {"s", "t", "s2", "unknown"}) {
+    ASSERT_OK_AND_ASSIGN(std::vector<uint64_t> one, store.StreamVersions({stream}));
+    EXPECT_THAT(store.StreamVersion(stream), IsOkAndHolds(one.at(0))) << stream;
+  }
+}
+
 TYPED_TEST(ConformanceTest, AbortedAppendWritesNothing) {
   EventStore& store = this->store();
   this->AppendOne("s", "1");

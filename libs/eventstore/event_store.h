@@ -146,6 +146,22 @@ class EventStore {
   // The stream's current version (0 if it has no events).
   virtual absl::StatusOr<uint64_t> StreamVersion(const std::string& stream_id) = 0;
 
+  // StreamVersion of each stream, in the order given (a bulk import checks which of its
+  // streams exist). Each version is as StreamVersion would answer it at some moment
+  // during the call. The default asks StreamVersion once per stream; a store may share
+  // the work across them.
+  virtual absl::StatusOr<std::vector<uint64_t>> StreamVersions(
+      const std::vector<std::string>& stream_ids) {
+    std::vector<uint64_t> versions;
+    versions.reserve(stream_ids.size());
+    for (const std::string& stream_id : stream_ids) {
+      absl::StatusOr<uint64_t> version = StreamVersion(stream_id);
+      if (!version.ok()) return version.status();
+      versions.push_back(*version);
+    }
+    return versions;
+  }
+
   // Events with sequence >= from_sequence, in sequence order, at most max_count.
   virtual absl::StatusOr<std::vector<EventEnvelope>> ReadLog(uint64_t from_sequence,
                                                              size_t max_count) = 0;

@@ -191,6 +191,11 @@ absl::StatusOr<std::unique_ptr<RocksDbEventStore>> RocksDbEventStore::Open(
       rocksdb::NewFixedPrefixTransform(0));
   rocksdb::ColumnFamilyOptions streams_options = cf_options;
   streams_options.memtable_insert_with_hint_prefix_extractor = std::make_shared<StreamKeyPrefix>();
+  // Most head lookups are for a stream that does not exist yet (a new call, a new deal):
+  // prefix bloom filters over stream ids, in the memtable and in every table file, answer
+  // those without searching. Every read of this family stays within one stream's prefix.
+  streams_options.prefix_extractor = std::make_shared<StreamKeyPrefix>();
+  streams_options.memtable_prefix_bloom_size_ratio = 0.05;
 
   // Almost every request id is new: a memtable bloom filter over whole keys answers
   // those lookups without searching the skiplist.
@@ -311,6 +316,9 @@ void RocksDbEventStore::WriteGroup(const std::vector<Writer*>& group) {
   rocksdb::Status batch_status;
   std::string value;
   std::vector<uint64_t> current_versions;
+  // One iterator for every stream-head lookup of the group that misses the cache: this
+  // thread is the only writer, so it sees every committed group.
+  std::unique_ptr<rocksdb::Iterator> heads;
 
   for (Writer* w : group) {
     MultiAppendRequest& request = *w->request;
@@ -334,7 +342,7 @@ void RocksDbEventStore::WriteGroup(const std::vector<Writer*>& group) {
         current_versions.push_back(it->second);
         continue;
       }
-      absl::StatusOr<uint64_t> committed = CommittedStreamVersion(stream.stream_id);
+      absl::StatusOr<uint64_t> committed = CommittedStreamVersion(stream.stream_id, &heads);
       if (!committed.ok()) {
         read_status = committed.status();
         break;
@@ -434,18 +442,22 @@ void RocksDbEventStore::Publish(uint64_t head) {
   head_cv_.SignalAll();
 }
 
-absl::StatusOr<uint64_t> RocksDbEventStore::CommittedStreamVersion(const std::string& stream_id) {
+absl::StatusOr<uint64_t> RocksDbEventStore::CommittedStreamVersion(
+    const std::string& stream_id, std::unique_ptr<rocksdb::Iterator>* it) {
   if (std::optional<uint64_t> cached = leader_->stream_heads.Get(stream_id)) return *cached;
-  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator({}, streams_cf_));
-  it->SeekForPrev(keys::StreamKey(stream_id, std::numeric_limits<uint64_t>::max()));
-  RETURN_IF_ERROR(FromRocks(it->status(), "reading the stream index"));
-  uint64_t version = 0;
-  if (it->Valid()) {
-    std::optional<keys::DecodedStreamKey> key = keys::DecodeStreamKey(ToView(it->key()));
-    if (key && key->stream_id == stream_id) version = key->version;
-  }
+  if (*it == nullptr) it->reset(db_->NewIterator({}, streams_cf_));
+  ASSIGN_OR_RETURN(uint64_t version, LastIndexedVersion(**it, stream_id));
   leader_->stream_heads.Put(stream_id, version);
   return version;
+}
+
+absl::StatusOr<uint64_t> RocksDbEventStore::LastIndexedVersion(rocksdb::Iterator& it,
+                                                               const std::string& stream_id) {
+  it.SeekForPrev(keys::StreamKey(stream_id, std::numeric_limits<uint64_t>::max()));
+  RETURN_IF_ERROR(FromRocks(it.status(), "reading the stream index"));
+  if (!it.Valid()) return 0;
+  std::optional<keys::DecodedStreamKey> key = keys::DecodeStreamKey(ToView(it.key()));
+  return key && key->stream_id == stream_id ? key->version : 0;
 }
 
 absl::StatusOr<std::optional<RequestRecord>> RocksDbEventStore::ReadRequestRecord(
@@ -516,17 +528,36 @@ absl::StatusOr<std::vector<EventEnvelope>> RocksDbEventStore::ReadStream(
 absl::StatusOr<uint64_t> RocksDbEventStore::StreamVersion(const std::string& stream_id) {
   const uint64_t head = visible_head_.load(std::memory_order_acquire);
   std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator({}, streams_cf_));
+  return VisibleStreamVersion(*it, stream_id, head);
+}
+
+absl::StatusOr<std::vector<uint64_t>> RocksDbEventStore::StreamVersions(
+    const std::vector<std::string>& stream_ids) {
+  std::vector<uint64_t> versions;
+  versions.reserve(stream_ids.size());
+  if (stream_ids.empty()) return versions;
+  const uint64_t head = visible_head_.load(std::memory_order_acquire);
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator({}, streams_cf_));
+  for (const std::string& stream_id : stream_ids) {
+    ASSIGN_OR_RETURN(versions.emplace_back(), VisibleStreamVersion(*it, stream_id, head));
+  }
+  return versions;
+}
+
+absl::StatusOr<uint64_t> RocksDbEventStore::VisibleStreamVersion(rocksdb::Iterator& it,
+                                                                 const std::string& stream_id,
+                                                                 uint64_t head) {
   // The last append whose events are visible: usually the stream's last entry, or one
   // before it while a group is between its write and its publication.
-  for (it->SeekForPrev(keys::StreamKey(stream_id, std::numeric_limits<uint64_t>::max()));
-       it->Valid(); it->Prev()) {
-    std::optional<keys::DecodedStreamKey> key = keys::DecodeStreamKey(ToView(it->key()));
+  for (it.SeekForPrev(keys::StreamKey(stream_id, std::numeric_limits<uint64_t>::max())); it.Valid();
+       it.Prev()) {
+    std::optional<keys::DecodedStreamKey> key = keys::DecodeStreamKey(ToView(it.key()));
     if (!key || key->stream_id != stream_id) break;
-    std::optional<keys::StreamEntry> entry = keys::DecodeStreamValue(ToView(it->value()));
+    std::optional<keys::StreamEntry> entry = keys::DecodeStreamValue(ToView(it.value()));
     if (!entry) return absl::DataLossError("malformed stream index entry");
     if (entry->first_sequence + entry->count - 1 <= head) return key->version;
   }
-  RETURN_IF_ERROR(FromRocks(it->status(), "reading the stream index"));
+  RETURN_IF_ERROR(FromRocks(it.status(), "reading the stream index"));
   return 0;
 }
 

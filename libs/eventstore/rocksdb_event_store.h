@@ -43,6 +43,7 @@ class Registry;
 namespace rocksdb {
 class ColumnFamilyHandle;
 class DB;
+class Iterator;
 class Env;
 }  // namespace rocksdb
 
@@ -106,6 +107,9 @@ class RocksDbEventStore final : public EventStore {
                                                         uint64_t from_version,
                                                         size_t max_count) override;
   absl::StatusOr<uint64_t> StreamVersion(const std::string& stream_id) override;
+  // One iterator for every stream (the default creates one per stream).
+  absl::StatusOr<std::vector<uint64_t>> StreamVersions(
+      const std::vector<std::string>& stream_ids) override;
   absl::StatusOr<std::vector<EventEnvelope>> ReadLog(uint64_t from_sequence,
                                                      size_t max_count) override;
   uint64_t HeadSequence() const override;
@@ -136,7 +140,14 @@ class RocksDbEventStore final : public EventStore {
   void WriteGroup(const std::vector<Writer*>& group);
   void FailGroup(const std::vector<Writer*>& group, const absl::Status& error);
   // Leader only: the stream's committed version (cache, then the stream index).
-  absl::StatusOr<uint64_t> CommittedStreamVersion(const std::string& stream_id);
+  // `it` is created on the first cache miss and reused by the caller's later lookups.
+  absl::StatusOr<uint64_t> CommittedStreamVersion(const std::string& stream_id,
+                                                  std::unique_ptr<rocksdb::Iterator>* it);
+  // The version of the stream's last index entry, visible or not (0: none).
+  absl::StatusOr<uint64_t> LastIndexedVersion(rocksdb::Iterator& it, const std::string& stream_id);
+  // The version of the stream's last append whose events are at or below `head`.
+  absl::StatusOr<uint64_t> VisibleStreamVersion(rocksdb::Iterator& it, const std::string& stream_id,
+                                                uint64_t head);
   absl::StatusOr<std::optional<RequestRecord>> ReadRequestRecord(const std::string& request_id);
   void Publish(uint64_t head);
   void UpdateSizeMetric();

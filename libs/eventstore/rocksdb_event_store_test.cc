@@ -26,6 +26,7 @@ namespace {
 using ::salesperf::testing::IsOk;
 using ::salesperf::testing::IsOkAndHolds;
 using ::salesperf::testing::StatusIs;
+using ::testing::ElementsAre;
 
 EventEnvelope Event(const std::string& value) {
   EventEnvelope e;
@@ -238,6 +239,44 @@ TEST_F(RocksDbEventStoreTest, SmallStreamCacheStillChecksVersions) {
     }
   }
   EXPECT_EQ(store->HeadSequence(), 15u);
+}
+
+// Stream heads answered from table files (small memtables, flushed by reopening) through
+// the stream-id prefix filters: existing streams of similar names are found, new ones
+// are not, by each read and by the writer's own check (a one-entry head cache).
+TEST_F(RocksDbEventStoreTest, StreamHeadsInTableFilesAreFoundThroughPrefixFilters) {
+  EventStoreOptions options = Options();
+  options.stream_cache_capacity = 1;
+  options.write_buffer_size = 64 << 10;
+  std::vector<std::string> streams;
+  for (int i = 0; i < 300; ++i) streams.push_back(absl::StrCat("call-", i * 7));
+  {
+    auto store = OpenStore(options);
+    ASSERT_NE(store, nullptr);
+    for (int round = 0; round < 2; ++round) {
+      for (const std::string& stream : streams) {
+        ASSERT_THAT(store->Append(Request(stream, ExpectedVersion::Exactly(round),
+                                          {Event(std::string(200, 'x'))})),
+                    IsOk());
+      }
+    }
+  }
+  auto store = OpenStore(options);
+  ASSERT_NE(store, nullptr);
+  std::vector<std::string> asked = {"call-7",    "call-70", "call-8", "call-700",
+                                    "call-2093", "call-",   "call-7x"};
+  ASSERT_OK_AND_ASSIGN(std::vector<uint64_t> versions, store->StreamVersions(asked));
+  EXPECT_THAT(versions, ElementsAre(2u, 2u, 0u, 2u, 2u, 0u, 0u));
+  for (size_t i = 0; i < asked.size(); ++i) {
+    EXPECT_THAT(store->StreamVersion(asked[i]), IsOkAndHolds(versions[i])) << asked[i];
+    ASSERT_OK_AND_ASSIGN(std::vector<EventEnvelope> events, store->ReadStream(asked[i], 1, 10));
+    EXPECT_EQ(events.size(), versions[i]) << asked[i];
+  }
+  EXPECT_THAT(store->Append(Request("call-70", ExpectedVersion::NoStream(), {Event("x")})),
+              StatusIs(absl::StatusCode::kAborted));
+  EXPECT_THAT(store->Append(Request("call-8", ExpectedVersion::NoStream(), {Event("x")})), IsOk());
+  EXPECT_THAT(store->Append(Request("call-700", ExpectedVersion::Exactly(2), {Event("x")})),
+              IsOk());
 }
 
 // The leader of the first group is held in its WAL write while five requests queue in a

@@ -9,6 +9,7 @@
 #include "absl/strings/str_format.h"
 #include "google/protobuf/io/coded_stream.h"
 #include "google/protobuf/io/zero_copy_stream_impl_lite.h"
+#include "google/protobuf/wire_format_lite.h"
 #include "libs/common/ids.h"
 #include "libs/common/period.h"
 #include "libs/common/status_macros.h"
@@ -41,22 +42,54 @@ uint64_t Fnv1a64(std::string_view data, uint64_t hash = 0xcbf29ce484222325ULL) {
   return hash;
 }
 
-std::string Fingerprint(const google::protobuf::Message& request) {
-  std::unique_ptr<google::protobuf::Message> copy(request.New());
-  copy->CopyFrom(request);
-  const google::protobuf::FieldDescriptor* id =
-      copy->GetDescriptor()->FindFieldByName("request_id");
-  if (id != nullptr) copy->GetReflection()->ClearField(copy.get(), id);
-  std::string bytes;
-  {
-    google::protobuf::io::StringOutputStream stream(&bytes);
-    google::protobuf::io::CodedOutputStream coded(&stream);
-    coded.SetSerializationDeterministic(true);
-    copy->SerializeToCodedStream(&coded);
+// Hashes the top-level fields of `bytes` (a serialized message) except field `skip`,
+// continuing from `hash`. Top-level fields are serialized one after another and each
+// independently of the others, so this is the hash of the message serialized with
+// field `skip` cleared. False if `bytes` is not well-formed wire format.
+bool Fnv1a64WithoutField(const std::string& bytes, int skip, uint64_t& hash) {
+  google::protobuf::io::CodedInputStream in(reinterpret_cast<const uint8_t*>(bytes.data()),
+                                            static_cast<int>(bytes.size()));
+  int start = 0;
+  while (uint32_t tag = in.ReadTag()) {
+    if (!google::protobuf::internal::WireFormatLite::SkipField(&in, tag)) return false;
+    const int end = in.CurrentPosition();
+    if (google::protobuf::internal::WireFormatLite::GetTagFieldNumber(tag) != skip) {
+      hash = Fnv1a64(std::string_view(bytes).substr(start, end - start), hash);
+    }
+    start = end;
   }
+  return start == static_cast<int>(bytes.size());
+}
+
+std::string SerializeDeterministically(const google::protobuf::Message& message) {
+  std::string bytes;
+  google::protobuf::io::StringOutputStream stream(&bytes);
+  google::protobuf::io::CodedOutputStream coded(&stream);
+  coded.SetSerializationDeterministic(true);
+  message.SerializeToCodedStream(&coded);
+  coded.Trim();
+  return bytes;
+}
+
+// FNV-1a of the type name and the request serialized deterministically with request_id
+// cleared. Serializes the request once and skips request_id's bytes, instead of copying
+// the request to clear the field (same bytes, so stored fingerprints still match).
+std::string Fingerprint(const google::protobuf::Message& request) {
+  const std::string bytes = SerializeDeterministically(request);
   const std::string& name = request.GetDescriptor()->full_name();
-  uint64_t hash = Fnv1a64(absl::StrCat(name.size(), ":", name));
-  hash = Fnv1a64(bytes, hash);
+  const uint64_t type_hash = Fnv1a64(absl::StrCat(name.size(), ":", name));
+  const google::protobuf::FieldDescriptor* id =
+      request.GetDescriptor()->FindFieldByName("request_id");
+  uint64_t hash = type_hash;
+  if (id == nullptr) {
+    hash = Fnv1a64(bytes, hash);
+  } else if (!Fnv1a64WithoutField(bytes, id->number(), hash)) {
+    // Not reached for bytes protobuf just wrote; copying and clearing is always right.
+    std::unique_ptr<google::protobuf::Message> copy(request.New());
+    copy->CopyFrom(request);
+    copy->GetReflection()->ClearField(copy.get(), id);
+    hash = Fnv1a64(SerializeDeterministically(*copy), type_hash);
+  }
   return absl::StrFormat("activity-fp1:%016x", hash);
 }
 
@@ -224,7 +257,8 @@ absl::StatusOr<Response> ActivityApplication::Run(
     const std::string& stream_id, State (*evolve)(State, const v1::ActivityEvent&),
     const std::function<absl::StatusOr<ActivityEvents>(const State&, const CommandMeta&)>& decide,
     const std::function<Response(const State&, bool appended)>& respond,
-    absl::Time (*occurred_at)(const v1::ActivityEvent&, absl::Time)) {
+    absl::Time (*occurred_at)(const v1::ActivityEvent&, absl::Time),
+    std::optional<CommandMeta> first_meta) {
   RETURN_IF_ERROR(CheckRequestId(request_id));
   const std::string fingerprint = Fingerprint(request);
   eventstore::EventStore& store = *options_.store;
@@ -242,7 +276,12 @@ absl::StatusOr<Response> ActivityApplication::Run(
   absl::Status last;
   for (int attempt = 0; attempt < options_.append_attempts; ++attempt) {
     ASSIGN_OR_RETURN(Loaded<State> loaded, LoadStream<State>(store, stream_id, evolve));
-    ASSIGN_OR_RETURN(CommandMeta meta, Meta(ctx));
+    CommandMeta meta;
+    if (attempt == 0 && first_meta.has_value()) {
+      meta = *std::move(first_meta);
+    } else {
+      ASSIGN_OR_RETURN(meta, Meta(ctx));
+    }
     ASSIGN_OR_RETURN(ActivityEvents events, decide(loaded.state, meta));
     AppendRequest append;
     append.stream_id = stream_id;
@@ -475,7 +514,7 @@ absl::StatusOr<v1::LogCallResponse> ActivityApplication::LogCall(
         response.set_duplicate(!appended);
         return response;
       },
-      CallStartedAt);
+      CallStartedAt, meta);
 }
 
 absl::StatusOr<ImportBatchResult> ActivityApplication::ImportCallBatch(
@@ -569,10 +608,14 @@ absl::StatusOr<ImportBatchResult> ActivityApplication::ImportCallBatch(
     append.request_id = batch.request_id();
     append.request_fingerprint = fingerprint;
     std::set<std::string> fresh;
-    for (const Candidate& c : candidates) {
-      const std::string stream = CallStreamId(c.call_id);
-      ASSIGN_OR_RETURN(uint64_t version, store.StreamVersion(stream));
-      if (version != 0) continue;
+    std::vector<std::string> streams;
+    streams.reserve(candidates.size());
+    for (const Candidate& c : candidates) streams.push_back(CallStreamId(c.call_id));
+    ASSIGN_OR_RETURN(std::vector<uint64_t> versions, store.StreamVersions(streams));
+    for (size_t k = 0; k < candidates.size(); ++k) {
+      const Candidate& c = candidates[k];
+      const std::string& stream = streams[k];
+      if (versions[k] != 0) continue;
       v1::CallRecord record = batch.records(c.record);
       record.set_call_id(c.call_id);
       ASSIGN_OR_RETURN(ActivityEvents events, DecideLogCall({meta, record}, v1::Call{}));
@@ -581,8 +624,8 @@ absl::StatusOr<ImportBatchResult> ActivityApplication::ImportCallBatch(
       part.expected_version = ExpectedVersion::NoStream();
       ASSIGN_OR_RETURN(part.events,
                        Envelopes(events, ctx, meta.now, batch.request_id(), CallStartedAt));
-      append.streams.push_back(std::move(part));
       fresh.insert(stream);
+      append.streams.push_back(std::move(part));
     }
     if (append.streams.empty()) {
       // Nothing new: still record the request, so that a reuse of its id is caught.

@@ -40,6 +40,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -176,7 +177,8 @@ class ActivityApplication {
 
   // The single-stream command: idempotency, load, decide, append (retrying on ABORTED),
   // respond. `respond(state, appended)` builds the response; `appended` is false when
-  // the command was already satisfied (no events).
+  // the command was already satisfied (no events). `first_meta`, when the caller already
+  // read it, is the first attempt's context (later attempts read a fresh one).
   template <typename State, typename Response>
   absl::StatusOr<Response> Run(
       const CallContext& ctx, const google::protobuf::Message& request,
@@ -184,7 +186,8 @@ class ActivityApplication {
       State (*evolve)(State, const v1::ActivityEvent&),
       const std::function<absl::StatusOr<ActivityEvents>(const State&, const CommandMeta&)>& decide,
       const std::function<Response(const State&, bool appended)>& respond,
-      absl::Time (*occurred_at)(const v1::ActivityEvent&, absl::Time now) = nullptr);
+      absl::Time (*occurred_at)(const v1::ActivityEvent&, absl::Time now) = nullptr,
+      std::optional<CommandMeta> first_meta = std::nullopt);
 
   const ActivityApplicationOptions options_;
   const ActivityQueries queries_;

@@ -1,9 +1,13 @@
 // ActivityService over gRPC on port 0, real RocksDB, the organisation from an upstream
 // targets store.
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "absl/strings/str_format.h"
 #include "gmock/gmock.h"
+#include "google/protobuf/io/coded_stream.h"
+#include "google/protobuf/io/zero_copy_stream_impl_lite.h"
 #include "gtest/gtest.h"
 #include "libs/common/validation.h"
 #include "libs/testing/status_matchers.h"
@@ -254,6 +258,35 @@ TEST_F(ActivityGrpcTest, LogCallDeduplicatesOnThePhoneSystemsId) {
   list.set_rep_id("alice");
   ASSERT_OK_AND_ASSIGN(auto calls, Call(&Stub::ListCalls, list));
   EXPECT_THAT(calls.calls(), SizeIs(1));
+}
+
+// The fingerprint in the request record is the one the first version of the service
+// stored (FNV-1a of the type name and of a copy of the request with request_id cleared,
+// serialized deterministically), so retries of requests recorded before an upgrade are
+// still recognised.
+TEST_F(ActivityGrpcTest, RequestFingerprintIsStableAcrossVersions) {
+  v1::LogCallRequest r;
+  r.set_request_id(NextRequestId());
+  *r.mutable_call() = CallRecordOf("x-fp");
+  r.mutable_call()->set_notes("fingerprinted");
+  ASSERT_OK(Call(&Stub::LogCall, r));
+  v1::LogCallRequest cleared = r;
+  cleared.clear_request_id();
+  std::string bytes;
+  {
+    google::protobuf::io::StringOutputStream stream(&bytes);
+    google::protobuf::io::CodedOutputStream coded(&stream);
+    coded.SetSerializationDeterministic(true);
+    cleared.SerializeToCodedStream(&coded);
+  }
+  uint64_t hash = 0xcbf29ce484222325ULL;
+  const std::string name = cleared.GetDescriptor()->full_name();
+  for (unsigned char c : absl::StrCat(name.size(), ":", name)) hash = (hash ^ c) * 0x100000001b3ULL;
+  for (unsigned char c : bytes) hash = (hash ^ c) * 0x100000001b3ULL;
+  ASSERT_OK_AND_ASSIGN(std::optional<eventstore::RequestRecord> record,
+                       service_->store().LookupRequest(r.request_id()));
+  ASSERT_TRUE(record.has_value());
+  EXPECT_EQ(record->fingerprint, absl::StrFormat("activity-fp1:%016x", hash));
 }
 
 TEST_F(ActivityGrpcTest, LogCallValidatesWithFieldPaths) {
