@@ -7,6 +7,7 @@
 #include "google/protobuf/io/coded_stream.h"
 #include "google/protobuf/io/zero_copy_stream_impl_lite.h"
 #include "google/protobuf/message.h"
+#include "google/protobuf/wire_format_lite.h"
 
 namespace salesperf::service {
 
@@ -18,24 +19,58 @@ uint64_t StableHash64(std::string_view data, uint64_t hash) {
   return hash;
 }
 
+namespace {
+
+// Hashes the top-level fields of `bytes` (a serialized message) except field `skip`,
+// continuing from `hash`. Top-level fields are serialized one after another and each
+// independently of the others, so this is the hash of the message serialized with field
+// `skip` cleared. False if `bytes` is not well-formed wire format.
+bool HashWithoutField(const std::string& bytes, int skip, uint64_t& hash) {
+  google::protobuf::io::CodedInputStream in(reinterpret_cast<const uint8_t*>(bytes.data()),
+                                            static_cast<int>(bytes.size()));
+  int start = 0;
+  while (uint32_t tag = in.ReadTag()) {
+    if (!google::protobuf::internal::WireFormatLite::SkipField(&in, tag)) return false;
+    const int end = in.CurrentPosition();
+    if (google::protobuf::internal::WireFormatLite::GetTagFieldNumber(tag) != skip) {
+      hash = StableHash64(std::string_view(bytes).substr(start, end - start), hash);
+    }
+    start = end;
+  }
+  return start == static_cast<int>(bytes.size());
+}
+
+std::string SerializeDeterministically(const google::protobuf::Message& message) {
+  std::string bytes;
+  google::protobuf::io::StringOutputStream stream(&bytes);
+  google::protobuf::io::CodedOutputStream coded(&stream);
+  coded.SetSerializationDeterministic(true);
+  message.SerializeToCodedStream(&coded);
+  coded.Trim();
+  return bytes;
+}
+
+}  // namespace
+
+// Serializes the request once and skips request_id's bytes instead of copying the request
+// to clear the field: the same bytes, so fingerprints stored before still match.
 std::string RequestFingerprint(const google::protobuf::Message& request,
                                std::string_view service) {
-  std::unique_ptr<google::protobuf::Message> copy(request.New());
-  copy->CopyFrom(request);
-  if (const google::protobuf::FieldDescriptor* id =
-          copy->GetDescriptor()->FindFieldByName("request_id")) {
-    copy->GetReflection()->ClearField(copy.get(), id);
-  }
-  std::string bytes;
-  {
-    google::protobuf::io::StringOutputStream stream(&bytes);
-    google::protobuf::io::CodedOutputStream coded(&stream);
-    coded.SetSerializationDeterministic(true);
-    copy->SerializeToCodedStream(&coded);
-  }
+  const std::string bytes = SerializeDeterministically(request);
   const std::string& name = request.GetDescriptor()->full_name();
-  uint64_t hash = StableHash64(absl::StrCat(name.size(), ":", name));
-  hash = StableHash64(bytes, hash);
+  const uint64_t type_hash = StableHash64(absl::StrCat(name.size(), ":", name));
+  const google::protobuf::FieldDescriptor* id =
+      request.GetDescriptor()->FindFieldByName("request_id");
+  uint64_t hash = type_hash;
+  if (id == nullptr) {
+    hash = StableHash64(bytes, hash);
+  } else if (!HashWithoutField(bytes, id->number(), hash)) {
+    // Not reached for bytes protobuf just wrote; copying and clearing is always right.
+    std::unique_ptr<google::protobuf::Message> copy(request.New());
+    copy->CopyFrom(request);
+    copy->GetReflection()->ClearField(copy.get(), id);
+    hash = StableHash64(SerializeDeterministically(*copy), type_hash);
+  }
   return absl::StrFormat("%s-fp1:%016x", std::string(service), hash);
 }
 

@@ -3,9 +3,7 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <cctype>
 #include <chrono>
-#include <cstdio>
 #include <fstream>
 #include <functional>
 #include <map>
@@ -18,6 +16,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
 #include "absl/time/time.h"
 #include "libs/common/string_view_compat.h"
 #include "salesperf/activity/v1/activity.grpc.pb.h"
@@ -33,59 +32,23 @@ using Fields = std::vector<std::pair<std::string, std::string>>;
 
 constexpr int kImportBatch = 1000;
 
-template <typename Req, typename Resp>
-int Call(Ctl& ctl, grpc::Status (Stub::*method)(grpc::ClientContext*, const Req&, Resp*),
-         const Req& request, const std::type_identity_t<std::function<void(const Resp&)>>& print) {
-  std::unique_ptr<Stub> stub = v1::ActivityService::NewStub(ctl.Channel());
-  return ctl.Unary(*stub, method, request, print);
-}
-
-CLI::Option* AddRequestId(CLI::App* cmd, std::string& request_id) {
-  return cmd->add_option("--request-id", request_id,
-                         "idempotency key; the same key again returns the first result "
-                         "(default: a new UUID, printed on stderr)");
-}
-
-// "VISIT_STATUS_CHECKED_IN" -> "checked_in".
-std::string EnumName(const std::string& full, size_t prefix) {
-  std::string s = full.size() > prefix ? full.substr(prefix) : full;
-  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
-std::string Stage(v1::DealStage s) { return EnumName(v1::DealStage_Name(s), 11); }
-std::string VisitStatus(v1::VisitStatus s) { return EnumName(v1::VisitStatus_Name(s), 13); }
-std::string Check(v1::LocationCheck c) { return EnumName(v1::LocationCheck_Name(c), 15); }
-std::string CallOutcome(v1::CallOutcome o) { return EnumName(v1::CallOutcome_Name(o), 13); }
-
-absl::StatusOr<google::protobuf::Timestamp> ParseTime(std::string_view text) {
-  absl::Time t;
-  std::string error;
-  if (!absl::ParseTime(absl::RFC3339_full, ToAbsl(text), &t, &error)) {
-    return absl::InvalidArgumentError("must be an RFC 3339 time such as 2026-11-23T10:00:00+08:00");
-  }
-  google::protobuf::Timestamp ts;
-  ts.set_seconds(absl::ToUnixSeconds(t));
-  return ts;
-}
-
-template <typename Enum>
-absl::StatusOr<Enum> ParseEnum(std::string_view value, const std::string& prefix,
-                               bool (*parse)(const std::string&, Enum*)) {
-  std::string name = prefix;
-  for (char c : value)
-    name.push_back(static_cast<char>(std::toupper(static_cast<unsigned char>(c))));
-  Enum e;
-  if (value.empty() || !parse(name, &e)) {
-    return absl::InvalidArgumentError(absl::StrCat("unknown value '", ToAbsl(value), "'"));
-  }
-  return e;
-}
-
 std::string Distance(double meters) {
-  if (meters < 0) return "-";
+  if (meters <= 0) return "-";
   return meters < 1000 ? absl::StrFormat("%.0f m", meters)
                        : absl::StrFormat("%.1f km", meters / 1000);
 }
+
+// 125 -> "2 min 05 s".
+std::string Minutes(int64_t seconds) {
+  return absl::StrFormat("%d min %02d s", seconds / 60, seconds % 60);
+}
+
+std::string Position(const v1::GeoPoint& p) {
+  return absl::StrFormat("%.6f, %.6f", p.latitude(), p.longitude());
+}
+
+// A rule's measurement: a count, metres or a share.
+std::string Measure(double value) { return absl::StrFormat("%g", value); }
 
 // --- Printing.
 
@@ -94,11 +57,10 @@ void PrintCustomer(Ctl& ctl, const v1::Customer& c) {
                           {"name", OrDash(c.name())},
                           {"owner", c.owner_rep_id()},
                           {"region", c.region_id()},
-                          {"location", c.has_location()
-                                           ? absl::StrFormat("%.6f, %.6f", c.location().latitude(),
-                                                             c.location().longitude())
-                                           : "-"},
+                          {"type", OrDash(c.customer_type())},
+                          {"location", c.has_location() ? Position(c.location()) : "-"},
                           {"registered on", c.registered_on()},
+                          {"external id", OrDash(c.external_id())},
                           {"version", absl::StrCat(c.version())}});
 }
 
@@ -108,48 +70,177 @@ void PrintVisit(Ctl& ctl, const v1::Visit& v) {
       {"rep", v.rep_id()},
       {"customer", v.customer_id()},
       {"planned", absl::StrCat(FormatTimestamp(v.planned_at()), " (", v.planned_on(), ")")},
-      {"status", VisitStatus(v.status())}};
-  if (v.reschedule_count() > 0)
-    fields.push_back({"rescheduled", absl::StrCat(v.reschedule_count())});
+      {"purpose", OrDash(v.purpose())},
+      {"status", EnumLabel(v.status())}};
+  if (v.reschedule_count() > 0) {
+    fields.push_back({"rescheduled", absl::StrCat(v.reschedule_count(), " times")});
+  }
+  if (!v.cancel_reason().empty()) fields.push_back({"cancel reason", v.cancel_reason()});
   if (v.has_checked_in_at()) {
     fields.push_back({"checked in", FormatTimestamp(v.checked_in_at())});
-    fields.push_back(
-        {"location", absl::StrCat(Check(v.location_check()), ", ", Distance(v.distance_meters()),
-                                  " (threshold ", Distance(v.threshold_meters()), ")")});
+    fields.push_back({"location", absl::StrCat(EnumLabel(v.location_check()), ", ",
+                                               Distance(v.distance_meters()), " (threshold ",
+                                               Distance(v.threshold_meters()), ")")});
   }
   if (v.has_checked_out_at()) {
-    fields.push_back({"duration", absl::StrCat(v.duration_seconds() / 60, " min")});
+    fields.push_back({"checked out", FormatTimestamp(v.checked_out_at())});
+    fields.push_back({"duration", Minutes(v.duration_seconds())});
   }
   if (v.status() == v1::VISIT_STATUS_COMPLETED) {
-    fields.push_back({"outcome", EnumName(v1::VisitOutcome_Name(v.outcome()), 14)});
+    fields.push_back({"outcome", EnumLabel(v.outcome())});
     if (v.without_check_in()) fields.push_back({"warning", "reported without a check-in"});
   }
+  fields.push_back({"version", absl::StrCat(v.version())});
   PrintFields(ctl.out(), fields);
+}
+
+void PrintCall(Ctl& ctl, const v1::Call& c) {
+  PrintFields(
+      ctl.out(),
+      {{"call", c.call_id()},
+       {"rep", c.rep_id()},
+       {"customer", OrDash(c.customer_id())},
+       {"lead", OrDash(c.lead_id())},
+       {"direction", EnumLabel(c.direction())},
+       {"started", absl::StrCat(FormatTimestamp(c.started_at()), " (", c.started_on(), ")")},
+       {"duration", Minutes(c.duration_seconds())},
+       {"outcome", EnumLabel(c.outcome())},
+       {"source",
+        c.phone_system().empty() ? "-" : absl::StrCat(c.phone_system(), " ", c.external_call_id())},
+       {"version", absl::StrCat(c.version())}});
+}
+
+void PrintLead(Ctl& ctl, const v1::Lead& l) {
+  Fields fields = {{"lead", l.lead_id()},
+                   {"rep", l.rep_id()},
+                   {"customer", OrDash(l.customer_id())},
+                   {"title", OrDash(l.title())},
+                   {"source", OrDash(l.source())},
+                   {"status", EnumLabel(l.status())},
+                   {"created", FormatTimestamp(l.created_at())}};
+  if (!l.disqualify_reason().empty()) fields.push_back({"disqualified", l.disqualify_reason()});
+  if (!l.deal_id().empty()) fields.push_back({"deal", l.deal_id()});
+  fields.push_back({"version", absl::StrCat(l.version())});
+  PrintFields(ctl.out(), fields);
+}
+
+std::string Splits(const v1::Deal& d) {
+  std::vector<std::string> parts;
+  for (const v1::CreditSplit& s : d.credit_splits()) {
+    parts.push_back(absl::StrCat(s.rep_id(), " ", FormatBasisPoints(s.share_bp())));
+  }
+  return parts.empty() ? "-" : absl::StrJoin(parts, ", ");
 }
 
 void PrintDeal(Ctl& ctl, const v1::Deal& d) {
   Fields fields = {{"deal", d.deal_id()},
                    {"owner", d.rep_id()},
                    {"customer", OrDash(d.customer_id())},
+                   {"lead", OrDash(d.lead_id())},
                    {"title", OrDash(d.title())},
-                   {"stage", Stage(d.stage())},
+                   {"stage", EnumLabel(d.stage())},
                    {"amount", FormatMoney(d.amount())},
-                   {"expected close", OrDash(d.expected_close_date())}};
+                   {"expected close", OrDash(d.expected_close_date())},
+                   {"product line", OrDash(d.product_line())},
+                   {"credit splits", Splits(d)}};
   if (!d.won_on().empty()) fields.push_back({"won on", d.won_on()});
-  if (!d.lost_on().empty()) fields.push_back({"lost on", d.lost_on()});
-  if (!d.cancelled_on().empty()) fields.push_back({"cancelled on", d.cancelled_on()});
+  if (!d.lost_on().empty()) {
+    fields.push_back({"lost on", absl::StrCat(d.lost_on(), " from ", EnumLabel(d.lost_from_stage()),
+                                              ": ", d.lost_reason())});
+  }
+  if (!d.cancelled_on().empty()) {
+    fields.push_back({"cancelled on", absl::StrCat(d.cancelled_on(), ": ", d.cancel_reason())});
+  }
   for (const v1::Order& o : d.orders()) {
     fields.push_back(
-        {"order", absl::StrCat(o.order_id(), " ", FormatMoney(o.amount()), " ", o.booked_on())});
+        {"order", absl::StrCat(o.order_id(), "  ", FormatMoney(o.amount()), "  ", o.booked_on())});
   }
   fields.push_back({"version", absl::StrCat(d.version())});
   PrintFields(ctl.out(), fields);
 }
 
-void PrintNextPage(Ctl& ctl, const common::v1::PageResponse& page) {
-  if (!page.next_page_token().empty()) {
-    ctl.err() << "more: --page-token " << page.next_page_token() << "\n";
+void PrintRiskFlag(Ctl& ctl, const v1::RiskFlag& f) {
+  Fields fields = {{"flag", f.flag_id()},
+                   {"rep", f.rep_id()},
+                   {"team", OrDash(f.team_id())},
+                   {"region", OrDash(f.region_id())},
+                   {"customer", OrDash(f.customer_id())},
+                   {"rule", EnumLabel(f.rule())},
+                   {"status", EnumLabel(f.status())},
+                   {"observed", absl::StrCat(Measure(f.observed()), " (threshold ",
+                                             Measure(f.threshold()), ")")},
+                   {"window", absl::StrCat(FormatTimestamp(f.window_start()), " .. ",
+                                           FormatTimestamp(f.window_end()))},
+                   {"raised", FormatTimestamp(f.raised_at())},
+                   {"summary", OrDash(f.summary())},
+                   {"evidence", absl::StrCat(f.evidence_size(), " items")}};
+  if (f.has_cleared_at()) {
+    fields.push_back({"cleared", absl::StrCat(FormatTimestamp(f.cleared_at()), " by ",
+                                              OrDash(f.cleared_by()), ": ", f.cleared_reason())});
   }
+  PrintFields(ctl.out(), fields);
+}
+
+// --- Flags shared by several commands. The Set* functions return a usage-error message,
+// "" when fine, for Ctl::SetRequestAction.
+
+// --lat/--lon (and --accuracy): both or neither.
+struct PositionOptions {
+  std::optional<double> lat, lon;
+  double accuracy = 0;
+};
+void AddPositionOptions(CLI::App* cmd, PositionOptions& p, bool with_accuracy) {
+  cmd->add_option("--lat", p.lat, "latitude (WGS 84)");
+  cmd->add_option("--lon", p.lon, "longitude (WGS 84)");
+  if (with_accuracy) cmd->add_option("--accuracy", p.accuracy, "accuracy radius in metres");
+}
+std::string SetPosition(const PositionOptions& p, v1::GeoPoint* point) {
+  if (p.lat.has_value() != p.lon.has_value()) return "--lat and --lon go together";
+  if (!p.lat.has_value()) return "";
+  point->set_latitude(*p.lat);
+  point->set_longitude(*p.lon);
+  point->set_accuracy_meters(p.accuracy);
+  return "";
+}
+
+// An RFC 3339 `flag` into `*ts`; an empty one (an optional flag) is left unset.
+std::string SetTime(std::string_view flag, const std::string& text,
+                    google::protobuf::Timestamp* ts) {
+  if (text.empty()) return "";
+  absl::StatusOr<google::protobuf::Timestamp> parsed = ParseTimestamp(text);
+  if (!parsed.ok()) return absl::StrCat(ToAbsl(flag), ": ", parsed.status().message());
+  *ts = *parsed;
+  return "";
+}
+
+// A YYYY-MM-DD `flag`; empty is fine (the server's default, usually today).
+std::string CheckDate(std::string_view flag, const std::string& date) {
+  if (date.empty()) return "";
+  absl::Status valid = ValidateDate(date);
+  return valid.ok() ? "" : absl::StrCat(ToAbsl(flag), ": ", valid.message());
+}
+
+// --split REP=SHARE (repeatable): credit splits, the share a percentage.
+std::string SetSplits(const std::vector<std::string>& texts,
+                      google::protobuf::RepeatedPtrField<v1::CreditSplit>* splits) {
+  for (const std::string& text : texts) {
+    const size_t eq = text.find('=');
+    absl::StatusOr<int64_t> bp = eq == std::string::npos || eq == 0
+                                     ? absl::InvalidArgumentError("no REP=")
+                                     : ParseScaled(text.substr(eq + 1), 2);
+    if (!bp.ok()) return absl::StrCat("--split: \"", text, "\" is not REP=SHARE, e.g. bob=25%");
+    v1::CreditSplit* split = splits->Add();
+    split->set_rep_id(text.substr(0, eq));
+    split->set_share_bp(static_cast<int32_t>(*bp));
+  }
+  return "";
+}
+
+// A `flag` taking one of enum E's labels, checked before any RPC and completed.
+template <typename E>
+CLI::Option* AddEnumOption(Ctl& ctl, CLI::App* cmd, const std::string& flag, std::string& storage,
+                           const std::string& help) {
+  return ctl.Choices(cmd->add_option(flag, storage, help), EnumLabels<E>());
 }
 
 // --- CSV.
@@ -278,11 +369,13 @@ int ImportCalls(Ctl& ctl, const ImportOptions& o) {
     if (!out) return ctl.UsageError(absl::StrCat("--rejects: cannot write ", o.rejects));
   }
   if (ctl.format() == OutputFormat::kJson) return ctl.PrintJson(response);
-  PrintFields(ctl.out(), {{"rows", absl::StrCat(rows->size())},
-                          {"accepted", absl::StrCat(response.accepted())},
-                          {"duplicates", absl::StrCat(response.duplicates())},
-                          {"rejected", absl::StrCat(rejected.size())},
-                          {"batches", absl::StrCat(response.batches())}});
+  Fields summary = {{"rows", absl::StrCat(rows->size())},
+                    {"accepted", absl::StrCat(response.accepted())},
+                    {"duplicates", absl::StrCat(response.duplicates())},
+                    {"rejected", absl::StrCat(rejected.size())},
+                    {"batches", absl::StrCat(response.batches())}};
+  if (!o.rejects.empty()) summary.push_back({"rejects file", o.rejects});
+  PrintFields(ctl.out(), summary);
   return kExitOk;
 }
 
@@ -337,21 +430,20 @@ absl::StatusOr<std::vector<CsvCall>> ReadCallsCsv(std::istream& in) {
     auto fail = [&](const char* field, const absl::Status& s) {
       if (row.error.empty()) row.error = absl::StrCat(field, ": ", s.message());
     };
-    if (absl::StatusOr<v1::CallDirection> d = ParseEnum<v1::CallDirection>(
-            cell("direction"), "CALL_DIRECTION_", v1::CallDirection_Parse);
+    if (absl::StatusOr<v1::CallDirection> d = ParseEnumLabel<v1::CallDirection>(cell("direction"));
         d.ok()) {
       r.set_direction(*d);
     } else {
       fail("direction", d.status());
     }
-    if (absl::StatusOr<v1::CallOutcome> o =
-            ParseEnum<v1::CallOutcome>(cell("outcome"), "CALL_OUTCOME_", v1::CallOutcome_Parse);
+    if (absl::StatusOr<v1::CallOutcome> o = ParseEnumLabel<v1::CallOutcome>(cell("outcome"));
         o.ok()) {
       r.set_outcome(*o);
     } else {
       fail("outcome", o.status());
     }
-    if (absl::StatusOr<google::protobuf::Timestamp> t = ParseTime(cell("started_at")); t.ok()) {
+    if (absl::StatusOr<google::protobuf::Timestamp> t = ParseTimestamp(cell("started_at"));
+        t.ok()) {
       *r.mutable_started_at() = *t;
     } else {
       fail("started_at", t.status());
@@ -367,399 +459,589 @@ absl::StatusOr<std::vector<CsvCall>> ReadCallsCsv(std::istream& in) {
   return rows;
 }
 
-void RegisterActivityCommands(Ctl& ctl) {
-  CLI::App* group = ctl.app().add_subcommand("activity", "Customers, visits, calls and deals");
-  group->require_subcommand(1);
+namespace {
 
-  // --- customer
-  CLI::App* customer = group->add_subcommand("customer", "Customers");
-  customer->require_subcommand(1);
-  {
-    auto o = std::make_shared<v1::RegisterCustomerRequest>();
-    auto lat = std::make_shared<std::optional<double>>();
-    auto lon = std::make_shared<std::optional<double>>();
-    CLI::App* cmd = customer->add_subcommand("register", "Register a customer");
-    cmd->add_option("--customer", *o->mutable_customer_id(), "customer id (default: generated)");
-    cmd->add_option("--name", *o->mutable_name(), "name")->required();
-    cmd->add_option("--region", *o->mutable_region_id(), "region id")->required();
-    cmd->add_option("--owner", *o->mutable_owner_rep_id(), "owner rep id")->required();
-    cmd->add_option("--lat", *lat, "latitude of the registered location");
-    cmd->add_option("--lon", *lon, "longitude of the registered location");
-    cmd->add_option("--type", *o->mutable_customer_type(), "customer type");
-    cmd->add_option("--external-id", *o->mutable_external_id(), "id in the source CRM");
-    auto request_id = std::make_shared<std::string>();
-    AddRequestId(cmd, *request_id);
-    ctl.SetAction(cmd, [&ctl, o, lat, lon, request_id] {
-      v1::RegisterCustomerRequest r = *o;
-      if (lat->has_value() != lon->has_value())
-        return ctl.UsageError("--lat and --lon go together");
-      if (lat->has_value()) {
-        r.mutable_location()->set_latitude(**lat);
-        r.mutable_location()->set_longitude(**lon);
-      }
-      r.set_request_id(ctl.RequestId(*request_id));
-      return Call(ctl, &Stub::RegisterCustomer, r, [&](const v1::RegisterCustomerResponse& resp) {
-        PrintCustomer(ctl, resp.customer());
-      });
-    });
-  }
-  {
-    auto id = std::make_shared<std::string>();
-    CLI::App* cmd = customer->add_subcommand("get", "Show a customer");
-    cmd->add_option("customer,--customer", *id, "customer id")->required();
-    ctl.SetAction(cmd, [&ctl, id] {
-      v1::GetCustomerRequest r;
-      r.set_customer_id(*id);
-      return Call(ctl, &Stub::GetCustomer, r, [&](const v1::GetCustomerResponse& resp) {
-        PrintCustomer(ctl, resp.customer());
-      });
-    });
-  }
-  {
-    auto o = std::make_shared<v1::ListCustomersRequest>();
-    CLI::App* cmd = customer->add_subcommand("list", "List customers");
-    cmd->add_option("--owner", *o->mutable_owner_rep_id(), "owner rep id");
-    cmd->add_option("--region", *o->mutable_region_id(), "region id");
-    auto size = std::make_shared<int>(50);
-    cmd->add_option("--page-size", *size, "items per page");
-    cmd->add_option("--page-token", *o->mutable_page()->mutable_page_token(), "next page");
-    ctl.SetAction(cmd, [&ctl, o, size] {
-      v1::ListCustomersRequest r = *o;
-      r.mutable_page()->set_page_size(*size);
-      return Call(ctl, &Stub::ListCustomers, r, [&](const v1::ListCustomersResponse& resp) {
-        Table t({"CUSTOMER", "NAME", "OWNER", "REGION", "REGISTERED"});
-        for (const v1::Customer& c : resp.customers()) {
-          t.AddRow({c.customer_id(), c.name(), c.owner_rep_id(), c.region_id(), c.registered_on()});
-        }
-        t.Print(ctl.out());
-        PrintNextPage(ctl, resp.page());
-      });
-    });
-  }
+// --- customer
 
-  // --- visit
-  CLI::App* visit = group->add_subcommand("visit", "Visit plans and visits (拜访)");
-  visit->require_subcommand(1);
+void AddCustomerCommands(Ctl& ctl, CLI::App* group) {
   {
-    auto o = std::make_shared<v1::PlanVisitRequest>();
+    auto req = std::make_shared<v1::RegisterCustomerRequest>();
+    auto at = std::make_shared<PositionOptions>();
+    CLI::App* cmd = group->add_subcommand("register", "Register a customer");
+    cmd->add_option("--customer", *req->mutable_customer_id(), "customer id (default: generated)");
+    cmd->add_option("--name", *req->mutable_name(), "name")->required();
+    cmd->add_option("--region", *req->mutable_region_id(), "region id")->required();
+    cmd->add_option("--owner", *req->mutable_owner_rep_id(), "owner rep id")->required();
+    AddPositionOptions(cmd, *at, /*with_accuracy=*/false);
+    cmd->add_option("--type", *req->mutable_customer_type(), "customer type");
+    cmd->add_option("--registered-on", *req->mutable_registered_on(),
+                    "YYYY-MM-DD (default: today)");
+    cmd->add_option("--external-id", *req->mutable_external_id(), "id in the source CRM");
+    ctl.SetRequestAction(
+        cmd, req, &Stub::RegisterCustomer,
+        [&ctl](const v1::RegisterCustomerResponse& r) { PrintCustomer(ctl, r.customer()); },
+        [at](v1::RegisterCustomerRequest& r) { return SetPosition(*at, r.mutable_location()); });
+  }
+  {
+    auto req = std::make_shared<v1::ReassignCustomerRequest>();
+    CLI::App* cmd = group->add_subcommand("reassign", "Give a customer to another rep");
+    cmd->add_option("customer,--customer", *req->mutable_customer_id(), "customer id")->required();
+    cmd->add_option("--to", *req->mutable_to_rep_id(), "the new owner rep id")->required();
+    cmd->add_option("--reason", *req->mutable_reason(), "why")->required();
+    cmd->add_option("--from", *req->mutable_effective_from(),
+                    "first day, YYYY-MM-DD (default: today)");
+    cmd->add_option("--region", *req->mutable_region_id(), "new region id (default: unchanged)");
+    ctl.SetRequestAction(
+        cmd, req, &Stub::ReassignCustomer,
+        [&ctl](const v1::ReassignCustomerResponse& r) { PrintCustomer(ctl, r.customer()); },
+        [](v1::ReassignCustomerRequest& r) { return CheckDate("--from", r.effective_from()); });
+  }
+  {
+    auto req = std::make_shared<v1::GetCustomerRequest>();
+    CLI::App* cmd = group->add_subcommand("get", "Show a customer");
+    cmd->add_option("customer,--customer", *req->mutable_customer_id(), "customer id")->required();
+    ctl.SetRequestAction(cmd, req, &Stub::GetCustomer, [&ctl](const v1::GetCustomerResponse& r) {
+      PrintCustomer(ctl, r.customer());
+    });
+  }
+  {
+    auto req = std::make_shared<v1::ListCustomersRequest>();
+    auto page = std::make_shared<PageOptions>();
+    CLI::App* cmd = group->add_subcommand("list", "List customers, by customer id");
+    cmd->add_option("--owner", *req->mutable_owner_rep_id(), "owner rep id");
+    cmd->add_option("--region", *req->mutable_region_id(), "region id");
+    AddPageOptions(cmd, *page);
+    ctl.SetRequestAction(
+        cmd, req, &Stub::ListCustomers,
+        [&ctl](const v1::ListCustomersResponse& r) {
+          Table t({"CUSTOMER", "NAME", "OWNER", "REGION", "TYPE", "REGISTERED"});
+          for (const v1::Customer& c : r.customers()) {
+            t.AddRow({c.customer_id(), c.name(), c.owner_rep_id(), c.region_id(),
+                      OrDash(c.customer_type()), c.registered_on()});
+          }
+          t.Print(ctl.out());
+          ctl.PrintNextPage(r.page());
+        },
+        [page](v1::ListCustomersRequest& r) {
+          SetPage(*page, r.mutable_page());
+          return "";
+        });
+  }
+}
+
+// --- visit
+
+void AddVisitPlanCommands(Ctl& ctl, CLI::App* group) {
+  const auto print = [&ctl](const auto& r) { PrintVisit(ctl, r.visit()); };
+  {
+    auto req = std::make_shared<v1::PlanVisitRequest>();
     auto at = std::make_shared<std::string>();
-    auto request_id = std::make_shared<std::string>();
-    CLI::App* cmd = visit->add_subcommand("plan", "Plan a visit");
-    cmd->add_option("--visit", *o->mutable_visit_id(), "visit id (default: generated)");
-    cmd->add_option("--rep", *o->mutable_rep_id(), "rep id")->required();
-    cmd->add_option("--customer", *o->mutable_customer_id(), "customer id")->required();
+    CLI::App* cmd = group->add_subcommand("plan", "Plan a visit");
+    cmd->add_option("--visit", *req->mutable_visit_id(), "visit id (default: generated)");
+    cmd->add_option("--rep", *req->mutable_rep_id(), "rep id")->required();
+    cmd->add_option("--customer", *req->mutable_customer_id(), "customer id")->required();
     cmd->add_option("--at", *at, "planned time, RFC 3339")->required();
-    cmd->add_option("--purpose", *o->mutable_purpose(), "purpose");
-    AddRequestId(cmd, *request_id);
-    ctl.SetAction(cmd, [&ctl, o, at, request_id] {
-      v1::PlanVisitRequest r = *o;
-      absl::StatusOr<google::protobuf::Timestamp> t = ParseTime(*at);
-      if (!t.ok()) return ctl.UsageError(absl::StrCat("--at: ", t.status().message()));
-      *r.mutable_planned_at() = *t;
-      r.set_request_id(ctl.RequestId(*request_id));
-      return Call(ctl, &Stub::PlanVisit, r,
-                  [&](const v1::PlanVisitResponse& resp) { PrintVisit(ctl, resp.visit()); });
+    cmd->add_option("--purpose", *req->mutable_purpose(), "purpose");
+    ctl.SetRequestAction(cmd, req, &Stub::PlanVisit, print, [at](v1::PlanVisitRequest& r) {
+      return SetTime("--at", *at, r.mutable_planned_at());
     });
   }
   {
-    auto o = std::make_shared<v1::CheckInRequest>();
-    auto lat = std::make_shared<std::optional<double>>();
-    auto lon = std::make_shared<std::optional<double>>();
-    auto accuracy = std::make_shared<double>(0);
-    auto request_id = std::make_shared<std::string>();
-    CLI::App* cmd = visit->add_subcommand("check-in", "Check in at the customer");
-    cmd->add_option("visit,--visit", *o->mutable_visit_id(), "visit id")->required();
-    cmd->add_option("--lat", *lat, "latitude");
-    cmd->add_option("--lon", *lon, "longitude");
-    cmd->add_option("--accuracy", *accuracy, "accuracy radius in metres");
-    AddRequestId(cmd, *request_id);
-    ctl.SetAction(cmd, [&ctl, o, lat, lon, accuracy, request_id] {
-      v1::CheckInRequest r = *o;
-      if (lat->has_value() != lon->has_value())
-        return ctl.UsageError("--lat and --lon go together");
-      if (lat->has_value()) {
-        r.mutable_position()->set_latitude(**lat);
-        r.mutable_position()->set_longitude(**lon);
-        r.mutable_position()->set_accuracy_meters(*accuracy);
-      }
-      r.set_request_id(ctl.RequestId(*request_id));
-      return Call(ctl, &Stub::CheckIn, r,
-                  [&](const v1::CheckInResponse& resp) { PrintVisit(ctl, resp.visit()); });
+    auto req = std::make_shared<v1::RescheduleVisitRequest>();
+    auto at = std::make_shared<std::string>();
+    CLI::App* cmd = group->add_subcommand("reschedule", "Move a planned visit to another time");
+    cmd->add_option("visit,--visit", *req->mutable_visit_id(), "visit id")->required();
+    cmd->add_option("--at", *at, "new planned time, RFC 3339")->required();
+    cmd->add_option("--reason", *req->mutable_reason(), "why");
+    ctl.SetRequestAction(cmd, req, &Stub::RescheduleVisit, print,
+                         [at](v1::RescheduleVisitRequest& r) {
+                           return SetTime("--at", *at, r.mutable_planned_at());
+                         });
+  }
+  {
+    auto req = std::make_shared<v1::CancelVisitRequest>();
+    CLI::App* cmd = group->add_subcommand("cancel", "Cancel a planned visit");
+    cmd->add_option("visit,--visit", *req->mutable_visit_id(), "visit id")->required();
+    cmd->add_option("--reason", *req->mutable_reason(), "why")->required();
+    ctl.SetRequestAction(cmd, req, &Stub::CancelVisit, print);
+  }
+}
+
+void AddVisitCommands(Ctl& ctl, CLI::App* group) {
+  AddVisitPlanCommands(ctl, group);
+  const auto print = [&ctl](const auto& r) { PrintVisit(ctl, r.visit()); };
+  {
+    auto req = std::make_shared<v1::CheckInRequest>();
+    auto at = std::make_shared<PositionOptions>();
+    auto when = std::make_shared<std::string>();
+    CLI::App* cmd = group->add_subcommand("check-in", "Check in at the customer (签到)");
+    cmd->add_option("visit,--visit", *req->mutable_visit_id(), "visit id")->required();
+    AddPositionOptions(cmd, *at, /*with_accuracy=*/true);
+    cmd->add_option("--at", *when, "when, RFC 3339 (default: now)");
+    ctl.SetRequestAction(cmd, req, &Stub::CheckIn, print, [at, when](v1::CheckInRequest& r) {
+      const std::string error = SetPosition(*at, r.mutable_position());
+      return error.empty() ? SetTime("--at", *when, r.mutable_checked_in_at()) : error;
     });
   }
   {
-    auto o = std::make_shared<v1::CheckOutRequest>();
-    auto request_id = std::make_shared<std::string>();
-    CLI::App* cmd = visit->add_subcommand("check-out", "Check out");
-    cmd->add_option("visit,--visit", *o->mutable_visit_id(), "visit id")->required();
-    AddRequestId(cmd, *request_id);
-    ctl.SetAction(cmd, [&ctl, o, request_id] {
-      v1::CheckOutRequest r = *o;
-      r.set_request_id(ctl.RequestId(*request_id));
-      return Call(ctl, &Stub::CheckOut, r,
-                  [&](const v1::CheckOutResponse& resp) { PrintVisit(ctl, resp.visit()); });
+    auto req = std::make_shared<v1::CheckOutRequest>();
+    auto at = std::make_shared<PositionOptions>();
+    auto when = std::make_shared<std::string>();
+    CLI::App* cmd = group->add_subcommand("check-out", "Check out (签退)");
+    cmd->add_option("visit,--visit", *req->mutable_visit_id(), "visit id")->required();
+    AddPositionOptions(cmd, *at, /*with_accuracy=*/true);
+    cmd->add_option("--at", *when, "when, RFC 3339 (default: now)");
+    ctl.SetRequestAction(cmd, req, &Stub::CheckOut, print, [at, when](v1::CheckOutRequest& r) {
+      const std::string error = SetPosition(*at, r.mutable_position());
+      return error.empty() ? SetTime("--at", *when, r.mutable_checked_out_at()) : error;
     });
   }
   {
-    auto o = std::make_shared<v1::RecordVisitOutcomeRequest>();
+    auto req = std::make_shared<v1::RecordVisitOutcomeRequest>();
     auto outcome = std::make_shared<std::string>();
-    auto request_id = std::make_shared<std::string>();
-    CLI::App* cmd = visit->add_subcommand("outcome", "Record how the visit went");
-    cmd->add_option("visit,--visit", *o->mutable_visit_id(), "visit id")->required();
-    ctl.Choices(cmd->add_option("--outcome", *outcome, "outcome")->required(),
-                {"completed", "follow_up_needed", "order_taken", "customer_absent"});
-    cmd->add_option("--notes", *o->mutable_notes(), "notes");
-    AddRequestId(cmd, *request_id);
-    ctl.SetAction(cmd, [&ctl, o, outcome, request_id] {
-      v1::RecordVisitOutcomeRequest r = *o;
-      absl::StatusOr<v1::VisitOutcome> parsed =
-          ParseEnum<v1::VisitOutcome>(*outcome, "VISIT_OUTCOME_", v1::VisitOutcome_Parse);
-      if (!parsed.ok())
-        return ctl.UsageError(absl::StrCat("--outcome: ", parsed.status().message()));
-      r.set_outcome(*parsed);
-      r.set_request_id(ctl.RequestId(*request_id));
-      return Call(
-          ctl, &Stub::RecordVisitOutcome, r,
-          [&](const v1::RecordVisitOutcomeResponse& resp) { PrintVisit(ctl, resp.visit()); });
-    });
+    CLI::App* cmd = group->add_subcommand("outcome", "Record how the visit went");
+    cmd->add_option("visit,--visit", *req->mutable_visit_id(), "visit id")->required();
+    AddEnumOption<v1::VisitOutcome>(ctl, cmd, "--outcome", *outcome, "outcome")->required();
+    cmd->add_option("--notes", *req->mutable_notes(), "notes");
+    ctl.SetRequestAction(cmd, req, &Stub::RecordVisitOutcome, print,
+                         [outcome](v1::RecordVisitOutcomeRequest& r) {
+                           r.set_outcome(EnumFromChoice<v1::VisitOutcome>(*outcome));
+                           return "";
+                         });
   }
   {
-    auto o = std::make_shared<v1::ListVisitsRequest>();
-    auto size = std::make_shared<int>(50);
-    CLI::App* cmd = visit->add_subcommand("list", "List visits");
-    cmd->add_option("--rep", *o->mutable_rep_id(), "rep id");
-    cmd->add_option("--team", *o->mutable_team_id(), "team id (on the visit's day)");
-    cmd->add_option("--region", *o->mutable_region_id(), "region id (on the visit's day)");
-    cmd->add_option("--customer", *o->mutable_customer_id(), "customer id");
-    cmd->add_option("--from", *o->mutable_from_day(), "first planned day YYYY-MM-DD");
-    cmd->add_option("--to", *o->mutable_to_day(), "last planned day YYYY-MM-DD");
-    cmd->add_option("--page-size", *size, "items per page");
-    cmd->add_option("--page-token", *o->mutable_page()->mutable_page_token(), "next page");
-    ctl.SetAction(cmd, [&ctl, o, size] {
-      v1::ListVisitsRequest r = *o;
-      r.mutable_page()->set_page_size(*size);
-      return Call(ctl, &Stub::ListVisits, r, [&](const v1::ListVisitsResponse& resp) {
-        Table t({"VISIT", "DAY", "REP", "CUSTOMER", "STATUS", "LOCATION", "DISTANCE"}, {6});
-        for (const v1::Visit& v : resp.visits()) {
-          t.AddRow({v.visit_id(), v.planned_on(), v.rep_id(), v.customer_id(),
-                    VisitStatus(v.status()),
-                    v.has_checked_in_at() ? Check(v.location_check()) : "-",
-                    Distance(v.distance_meters())});
-        }
-        t.Print(ctl.out());
-        PrintNextPage(ctl, resp.page());
-      });
-    });
+    auto req = std::make_shared<v1::GetVisitRequest>();
+    CLI::App* cmd = group->add_subcommand("get", "Show a visit");
+    cmd->add_option("visit,--visit", *req->mutable_visit_id(), "visit id")->required();
+    ctl.SetRequestAction(cmd, req, &Stub::GetVisit, print);
   }
+  {
+    auto req = std::make_shared<v1::ListVisitsRequest>();
+    auto status = std::make_shared<std::string>();
+    auto page = std::make_shared<PageOptions>();
+    CLI::App* cmd = group->add_subcommand("list", "List visits, by planned time");
+    cmd->add_option("--rep", *req->mutable_rep_id(), "rep id");
+    cmd->add_option("--team", *req->mutable_team_id(), "team id (on the visit's day)");
+    cmd->add_option("--region", *req->mutable_region_id(), "region id (on the visit's day)");
+    cmd->add_option("--customer", *req->mutable_customer_id(), "customer id");
+    cmd->add_option("--from", *req->mutable_from_day(), "first planned day, YYYY-MM-DD");
+    cmd->add_option("--to", *req->mutable_to_day(), "last planned day, YYYY-MM-DD");
+    AddEnumOption<v1::VisitStatus>(ctl, cmd, "--status", *status, "only visits in this status");
+    AddPageOptions(cmd, *page);
+    ctl.SetRequestAction(
+        cmd, req, &Stub::ListVisits,
+        [&ctl](const v1::ListVisitsResponse& r) {
+          Table t({"VISIT", "DAY", "REP", "CUSTOMER", "STATUS", "LOCATION", "DISTANCE", "DURATION"},
+                  {6, 7});
+          for (const v1::Visit& v : r.visits()) {
+            t.AddRow({v.visit_id(), v.planned_on(), v.rep_id(), v.customer_id(),
+                      EnumLabel(v.status()), EnumLabel(v.location_check()),
+                      Distance(v.distance_meters()),
+                      v.has_checked_out_at() ? Minutes(v.duration_seconds()) : "-"});
+          }
+          t.Print(ctl.out());
+          ctl.PrintNextPage(r.page());
+        },
+        [status, page](v1::ListVisitsRequest& r) {
+          r.set_status(EnumFromChoice<v1::VisitStatus>(*status));
+          SetPage(*page, r.mutable_page());
+          const std::string error = CheckDate("--from", r.from_day());
+          return error.empty() ? CheckDate("--to", r.to_day()) : error;
+        });
+  }
+}
 
-  // --- calls
-  {
-    auto o = std::make_shared<v1::ListCallsRequest>();
-    auto size = std::make_shared<int>(50);
-    CLI::App* cmd = group->add_subcommand("calls", "List calls (电销)");
-    cmd->add_option("--rep", *o->mutable_rep_id(), "rep id");
-    cmd->add_option("--team", *o->mutable_team_id(), "team id (on the call's day)");
-    cmd->add_option("--region", *o->mutable_region_id(), "region id (on the call's day)");
-    cmd->add_option("--customer", *o->mutable_customer_id(), "customer id");
-    cmd->add_option("--from", *o->mutable_from_day(), "first day YYYY-MM-DD");
-    cmd->add_option("--to", *o->mutable_to_day(), "last day YYYY-MM-DD");
-    cmd->add_option("--page-size", *size, "items per page");
-    cmd->add_option("--page-token", *o->mutable_page()->mutable_page_token(), "next page");
-    ctl.SetAction(cmd, [&ctl, o, size] {
-      v1::ListCallsRequest r = *o;
-      r.mutable_page()->set_page_size(*size);
-      return Call(ctl, &Stub::ListCalls, r, [&](const v1::ListCallsResponse& resp) {
-        Table t({"CALL", "DAY", "REP", "CUSTOMER", "OUTCOME", "SECONDS"}, {5});
-        for (const v1::Call& c : resp.calls()) {
-          t.AddRow({c.call_id(), c.started_on(), c.rep_id(), OrDash(c.customer_id()),
-                    CallOutcome(c.outcome()), absl::StrCat(c.duration_seconds())});
-        }
-        t.Print(ctl.out());
-        PrintNextPage(ctl, resp.page());
-      });
-    });
-  }
-  {
-    auto o = std::make_shared<ImportOptions>();
-    CLI::App* cmd = group->add_subcommand("import-calls",
-                                          "Import call records from a phone system's CSV export");
-    cmd->add_option("--file", o->file, "CSV with a header row (see README)")->required();
-    cmd->add_option("--rejects", o->rejects, "write rejected rows (line, reason) to this CSV");
-    cmd->add_option("--request-id", o->request_id,
-                    "base idempotency key of the batches; re-run with the same key to retry");
-    ctl.SetAction(cmd, [&ctl, o] { return ImportCalls(ctl, *o); });
-  }
+// --- call
 
-  // --- deal
-  CLI::App* deal = group->add_subcommand("deal", "Deals and orders");
-  deal->require_subcommand(1);
+void AddCallCommands(Ctl& ctl, CLI::App* group) {
   {
-    auto o = std::make_shared<v1::OpenDealRequest>();
-    auto amount = std::make_shared<std::string>();
-    auto currency = std::make_shared<std::string>("CNY");
-    auto request_id = std::make_shared<std::string>();
-    CLI::App* cmd = deal->add_subcommand("open", "Open a deal");
-    cmd->add_option("--deal", *o->mutable_deal_id(), "deal id (default: generated)");
-    cmd->add_option("--rep", *o->mutable_rep_id(), "owner rep id")->required();
-    cmd->add_option("--customer", *o->mutable_customer_id(), "customer id")->required();
-    cmd->add_option("--title", *o->mutable_title(), "title")->required();
-    cmd->add_option("--amount", *amount, "amount in major units, e.g. 12000.50")->required();
-    cmd->add_option("--currency", *currency, "ISO 4217 code");
-    cmd->add_option("--expected-close", *o->mutable_expected_close_date(), "YYYY-MM-DD");
-    AddRequestId(cmd, *request_id);
-    ctl.SetAction(cmd, [&ctl, o, amount, currency, request_id] {
-      v1::OpenDealRequest r = *o;
-      absl::StatusOr<int64_t> minor = ParseScaled(*amount, 2);
-      if (!minor.ok()) return ctl.UsageError(absl::StrCat("--amount: ", minor.status().message()));
-      r.mutable_amount()->set_currency_code(*currency);
-      r.mutable_amount()->set_minor_units(*minor);
-      r.set_request_id(ctl.RequestId(*request_id));
-      return Call(ctl, &Stub::OpenDeal, r,
-                  [&](const v1::OpenDealResponse& resp) { PrintDeal(ctl, resp.deal()); });
+    struct Opts {
+      std::string direction = "outbound", outcome, started_at;
+      int64_t duration_seconds = 0;
+    };
+    auto req = std::make_shared<v1::LogCallRequest>();
+    auto o = std::make_shared<Opts>();
+    v1::CallRecord& call = *req->mutable_call();
+    CLI::App* cmd = group->add_subcommand("log", "Log one call (电销)");
+    cmd->add_option("--rep", *call.mutable_rep_id(), "rep id")->required();
+    cmd->add_option("--customer", *call.mutable_customer_id(), "customer id");
+    cmd->add_option("--lead", *call.mutable_lead_id(), "lead id");
+    AddEnumOption<v1::CallDirection>(ctl, cmd, "--direction", o->direction, "direction")
+        ->capture_default_str();
+    cmd->add_option("--started-at", o->started_at, "RFC 3339")->required();
+    cmd->add_option("--duration", o->duration_seconds, "seconds talked");
+    AddEnumOption<v1::CallOutcome>(ctl, cmd, "--outcome", o->outcome, "outcome")->required();
+    cmd->add_option("--notes", *call.mutable_notes(), "notes");
+    cmd->add_option("--call", *call.mutable_call_id(), "call id (default: generated)");
+    cmd->add_option("--phone-system", *call.mutable_phone_system(), "source phone system");
+    cmd->add_option("--external-id", *call.mutable_external_call_id(), "the phone system's id");
+    ctl.SetRequestAction(
+        cmd, req, &Stub::LogCall,
+        [&ctl](const v1::LogCallResponse& r) {
+          PrintCall(ctl, r.call());
+          if (r.duplicate()) ctl.err() << "duplicate: this call was already recorded\n";
+        },
+        [o](v1::LogCallRequest& r) {
+          r.mutable_call()->set_direction(EnumFromChoice<v1::CallDirection>(o->direction));
+          r.mutable_call()->set_duration_seconds(o->duration_seconds);
+          r.mutable_call()->set_outcome(EnumFromChoice<v1::CallOutcome>(o->outcome));
+          return SetTime("--started-at", o->started_at, r.mutable_call()->mutable_started_at());
+        });
+  }
+  {
+    auto req = std::make_shared<v1::GetCallRequest>();
+    CLI::App* cmd = group->add_subcommand("get", "Show a call");
+    cmd->add_option("call,--call", *req->mutable_call_id(), "call id")->required();
+    ctl.SetRequestAction(cmd, req, &Stub::GetCall,
+                         [&ctl](const v1::GetCallResponse& r) { PrintCall(ctl, r.call()); });
+  }
+  {
+    auto req = std::make_shared<v1::ListCallsRequest>();
+    auto outcome = std::make_shared<std::string>();
+    auto page = std::make_shared<PageOptions>();
+    CLI::App* cmd = group->add_subcommand("list", "List calls, by start time");
+    cmd->add_option("--rep", *req->mutable_rep_id(), "rep id");
+    cmd->add_option("--team", *req->mutable_team_id(), "team id (on the call's day)");
+    cmd->add_option("--region", *req->mutable_region_id(), "region id (on the call's day)");
+    cmd->add_option("--customer", *req->mutable_customer_id(), "customer id");
+    cmd->add_option("--from", *req->mutable_from_day(), "first day, YYYY-MM-DD");
+    cmd->add_option("--to", *req->mutable_to_day(), "last day, YYYY-MM-DD");
+    AddEnumOption<v1::CallOutcome>(ctl, cmd, "--outcome", *outcome, "only calls with this outcome");
+    AddPageOptions(cmd, *page);
+    ctl.SetRequestAction(
+        cmd, req, &Stub::ListCalls,
+        [&ctl](const v1::ListCallsResponse& r) {
+          Table t({"CALL", "DAY", "REP", "CUSTOMER", "DIRECTION", "OUTCOME", "DURATION"}, {6});
+          for (const v1::Call& c : r.calls()) {
+            t.AddRow({c.call_id(), c.started_on(), c.rep_id(), OrDash(c.customer_id()),
+                      EnumLabel(c.direction()), EnumLabel(c.outcome()),
+                      Minutes(c.duration_seconds())});
+          }
+          t.Print(ctl.out());
+          ctl.PrintNextPage(r.page());
+        },
+        [outcome, page](v1::ListCallsRequest& r) {
+          r.set_outcome(EnumFromChoice<v1::CallOutcome>(*outcome));
+          SetPage(*page, r.mutable_page());
+          const std::string error = CheckDate("--from", r.from_day());
+          return error.empty() ? CheckDate("--to", r.to_day()) : error;
+        });
+  }
+}
+
+void AddImportCommand(Ctl& ctl, CLI::App* group) {
+  auto o = std::make_shared<ImportOptions>();
+  CLI::App* cmd =
+      group->add_subcommand("import-calls", "Import call records from a phone system's CSV export");
+  cmd->add_option("--file", o->file, "CSV with a header row (see README)")->required();
+  cmd->add_option("--rejects", o->rejects, "write rejected rows (line, reason) to this CSV");
+  cmd->add_option("--request-id", o->request_id,
+                  "base idempotency key of the batches; re-run with the same key to retry");
+  ctl.SetAction(cmd, [&ctl, o] { return ImportCalls(ctl, *o); });
+}
+
+// --- lead
+
+void AddLeadCommands(Ctl& ctl, CLI::App* group) {
+  const auto print = [&ctl](const auto& r) { PrintLead(ctl, r.lead()); };
+  {
+    auto req = std::make_shared<v1::CreateLeadRequest>();
+    CLI::App* cmd = group->add_subcommand("create", "Create a lead (线索)");
+    cmd->add_option("--lead", *req->mutable_lead_id(), "lead id (default: generated)");
+    cmd->add_option("--rep", *req->mutable_rep_id(), "owner rep id")->required();
+    cmd->add_option("--customer", *req->mutable_customer_id(), "customer id");
+    cmd->add_option("--source", *req->mutable_source(), "where it came from");
+    cmd->add_option("--title", *req->mutable_title(), "title")->required();
+    ctl.SetRequestAction(cmd, req, &Stub::CreateLead, print);
+  }
+  {
+    auto req = std::make_shared<v1::DisqualifyLeadRequest>();
+    CLI::App* cmd = group->add_subcommand("disqualify", "Disqualify an open lead");
+    cmd->add_option("lead,--lead", *req->mutable_lead_id(), "lead id")->required();
+    cmd->add_option("--reason", *req->mutable_reason(), "why")->required();
+    ctl.SetRequestAction(cmd, req, &Stub::DisqualifyLead, print);
+  }
+  {
+    auto req = std::make_shared<v1::ConvertLeadRequest>();
+    auto money = std::make_shared<MoneyOptions>();
+    auto splits = std::make_shared<std::vector<std::string>>();
+    CLI::App* cmd = group->add_subcommand("convert", "Convert an open lead into a deal");
+    cmd->add_option("lead,--lead", *req->mutable_lead_id(), "lead id")->required();
+    cmd->add_option("--deal", *req->mutable_deal_id(), "deal id (default: generated)");
+    cmd->add_option("--title", *req->mutable_title(), "deal title (default: the lead's)");
+    cmd->add_option("--customer", *req->mutable_customer_id(), "customer (default: the lead's)");
+    AddMoneyOptions(cmd, *money, "deal amount, e.g. 12000.50", /*required=*/true);
+    cmd->add_option("--expected-close", *req->mutable_expected_close_date(), "YYYY-MM-DD");
+    cmd->add_option("--product-line", *req->mutable_product_line(), "product line");
+    cmd->add_option("--split", *splits, "credit split REP=SHARE, e.g. bob=25% (repeatable)");
+    ctl.SetRequestAction(
+        cmd, req, &Stub::ConvertLead,
+        [&ctl](const v1::ConvertLeadResponse& r) {
+          PrintLead(ctl, r.lead());
+          ctl.out() << "\n";
+          PrintDeal(ctl, r.deal());
+        },
+        [money, splits](v1::ConvertLeadRequest& r) {
+          std::string error = SetMoney(*money, r.mutable_amount());
+          if (error.empty()) error = SetSplits(*splits, r.mutable_credit_splits());
+          return error.empty() ? CheckDate("--expected-close", r.expected_close_date()) : error;
+        });
+  }
+  {
+    auto req = std::make_shared<v1::GetLeadRequest>();
+    CLI::App* cmd = group->add_subcommand("get", "Show a lead");
+    cmd->add_option("lead,--lead", *req->mutable_lead_id(), "lead id")->required();
+    ctl.SetRequestAction(cmd, req, &Stub::GetLead, print);
+  }
+  {
+    auto req = std::make_shared<v1::ListLeadsRequest>();
+    auto status = std::make_shared<std::string>();
+    auto page = std::make_shared<PageOptions>();
+    CLI::App* cmd = group->add_subcommand("list", "List leads, by lead id");
+    cmd->add_option("--rep", *req->mutable_rep_id(), "owner rep id");
+    AddEnumOption<v1::LeadStatus>(ctl, cmd, "--status", *status, "only leads in this status");
+    AddPageOptions(cmd, *page);
+    ctl.SetRequestAction(
+        cmd, req, &Stub::ListLeads,
+        [&ctl](const v1::ListLeadsResponse& r) {
+          Table t({"LEAD", "REP", "CUSTOMER", "STATUS", "DEAL", "CREATED", "TITLE"});
+          for (const v1::Lead& l : r.leads()) {
+            t.AddRow({l.lead_id(), l.rep_id(), OrDash(l.customer_id()), EnumLabel(l.status()),
+                      OrDash(l.deal_id()), FormatTimestamp(l.created_at()), l.title()});
+          }
+          t.Print(ctl.out());
+          ctl.PrintNextPage(r.page());
+        },
+        [status, page](v1::ListLeadsRequest& r) {
+          r.set_status(EnumFromChoice<v1::LeadStatus>(*status));
+          SetPage(*page, r.mutable_page());
+          return "";
+        });
+  }
+}
+
+// --- deal
+
+// Stages a deal may be moved to, or reopened at, while open.
+const std::vector<std::string> kOpenStages = {"qualified", "proposal", "negotiation"};
+
+void AddDealOpenCommands(Ctl& ctl, CLI::App* group) {
+  const auto print = [&ctl](const auto& r) { PrintDeal(ctl, r.deal()); };
+  {
+    auto req = std::make_shared<v1::OpenDealRequest>();
+    auto money = std::make_shared<MoneyOptions>();
+    auto splits = std::make_shared<std::vector<std::string>>();
+    CLI::App* cmd = group->add_subcommand("open", "Open a deal");
+    cmd->add_option("--deal", *req->mutable_deal_id(), "deal id (default: generated)");
+    cmd->add_option("--rep", *req->mutable_rep_id(), "owner rep id")->required();
+    cmd->add_option("--customer", *req->mutable_customer_id(), "customer id")->required();
+    cmd->add_option("--title", *req->mutable_title(), "title")->required();
+    AddMoneyOptions(cmd, *money, "amount, e.g. 12000.50 or \"CNY 12,000.50\"", /*required=*/true);
+    cmd->add_option("--expected-close", *req->mutable_expected_close_date(), "YYYY-MM-DD");
+    cmd->add_option("--product-line", *req->mutable_product_line(), "product line");
+    cmd->add_option("--customer-type", *req->mutable_customer_type(), "customer type");
+    cmd->add_option("--split", *splits, "credit split REP=SHARE, e.g. bob=25% (repeatable)");
+    ctl.SetRequestAction(cmd, req, &Stub::OpenDeal, print, [money, splits](v1::OpenDealRequest& r) {
+      std::string error = SetMoney(*money, r.mutable_amount());
+      if (error.empty()) error = SetSplits(*splits, r.mutable_credit_splits());
+      return error.empty() ? CheckDate("--expected-close", r.expected_close_date()) : error;
     });
   }
   {
-    auto o = std::make_shared<v1::ChangeDealStageRequest>();
+    auto req = std::make_shared<v1::ChangeDealStageRequest>();
     auto stage = std::make_shared<std::string>();
-    auto request_id = std::make_shared<std::string>();
+    auto money = std::make_shared<MoneyOptions>();
     CLI::App* cmd =
-        deal->add_subcommand("stage", "Move a deal among qualified, proposal, negotiation");
-    cmd->add_option("deal,--deal", *o->mutable_deal_id(), "deal id")->required();
-    ctl.Choices(cmd->add_option("--to", *stage, "stage")->required(),
-                {"qualified", "proposal", "negotiation"});
-    AddRequestId(cmd, *request_id);
-    ctl.SetAction(cmd, [&ctl, o, stage, request_id] {
-      v1::ChangeDealStageRequest r = *o;
-      absl::StatusOr<v1::DealStage> s =
-          ParseEnum<v1::DealStage>(*stage, "DEAL_STAGE_", v1::DealStage_Parse);
-      if (!s.ok()) return ctl.UsageError(absl::StrCat("--to: ", s.status().message()));
-      r.set_to_stage(*s);
-      r.set_request_id(ctl.RequestId(*request_id));
-      return Call(ctl, &Stub::ChangeDealStage, r,
-                  [&](const v1::ChangeDealStageResponse& resp) { PrintDeal(ctl, resp.deal()); });
-    });
+        group->add_subcommand("stage", "Move a deal among qualified, proposal, negotiation");
+    cmd->add_option("deal,--deal", *req->mutable_deal_id(), "deal id")->required();
+    ctl.Choices(cmd->add_option("--to", *stage, "stage")->required(), kOpenStages);
+    AddMoneyOptions(cmd, *money, "a revised amount", /*required=*/false);
+    cmd->add_option("--expected-close", *req->mutable_expected_close_date(), "revised YYYY-MM-DD");
+    ctl.SetRequestAction(
+        cmd, req, &Stub::ChangeDealStage, print, [stage, money](v1::ChangeDealStageRequest& r) {
+          r.set_to_stage(EnumFromChoice<v1::DealStage>(*stage));
+          // An optional revision: without --amount the amount stays unset.
+          const std::string error =
+              money->amount.empty() ? "" : SetMoney(*money, r.mutable_amount());
+          return error.empty() ? CheckDate("--expected-close", r.expected_close_date()) : error;
+        });
   }
   {
-    auto o = std::make_shared<v1::WinDealRequest>();
-    auto amount = std::make_shared<std::string>();
-    auto currency = std::make_shared<std::string>("CNY");
-    auto request_id = std::make_shared<std::string>();
-    CLI::App* cmd = deal->add_subcommand("win", "Win a deal with its final amount");
-    cmd->add_option("deal,--deal", *o->mutable_deal_id(), "deal id")->required();
-    cmd->add_option("--amount", *amount, "final amount in major units")->required();
-    cmd->add_option("--currency", *currency, "ISO 4217 code");
-    cmd->add_option("--won-on", *o->mutable_won_on(), "YYYY-MM-DD (default: today)");
-    AddRequestId(cmd, *request_id);
-    ctl.SetAction(cmd, [&ctl, o, amount, currency, request_id] {
-      v1::WinDealRequest r = *o;
-      absl::StatusOr<int64_t> minor = ParseScaled(*amount, 2);
-      if (!minor.ok()) return ctl.UsageError(absl::StrCat("--amount: ", minor.status().message()));
-      r.mutable_amount()->set_currency_code(*currency);
-      r.mutable_amount()->set_minor_units(*minor);
-      r.set_request_id(ctl.RequestId(*request_id));
-      return Call(ctl, &Stub::WinDeal, r,
-                  [&](const v1::WinDealResponse& resp) { PrintDeal(ctl, resp.deal()); });
-    });
-  }
-  {
-    auto o = std::make_shared<v1::LoseDealRequest>();
-    auto request_id = std::make_shared<std::string>();
-    CLI::App* cmd = deal->add_subcommand("lose", "Lose a deal");
-    cmd->add_option("deal,--deal", *o->mutable_deal_id(), "deal id")->required();
-    cmd->add_option("--reason", *o->mutable_reason(), "why")->required();
-    AddRequestId(cmd, *request_id);
-    ctl.SetAction(cmd, [&ctl, o, request_id] {
-      v1::LoseDealRequest r = *o;
-      r.set_request_id(ctl.RequestId(*request_id));
-      return Call(ctl, &Stub::LoseDeal, r,
-                  [&](const v1::LoseDealResponse& resp) { PrintDeal(ctl, resp.deal()); });
-    });
-  }
-  {
-    auto o = std::make_shared<v1::CancelDealRequest>();
-    auto request_id = std::make_shared<std::string>();
-    CLI::App* cmd = deal->add_subcommand("cancel", "Cancel a won deal (a clawback)");
-    cmd->add_option("deal,--deal", *o->mutable_deal_id(), "deal id")->required();
-    cmd->add_option("--reason", *o->mutable_reason(), "why")->required();
-    AddRequestId(cmd, *request_id);
-    ctl.SetAction(cmd, [&ctl, o, request_id] {
-      v1::CancelDealRequest r = *o;
-      r.set_request_id(ctl.RequestId(*request_id));
-      return Call(ctl, &Stub::CancelDeal, r,
-                  [&](const v1::CancelDealResponse& resp) { PrintDeal(ctl, resp.deal()); });
-    });
-  }
-  {
-    auto id = std::make_shared<std::string>();
-    CLI::App* cmd = deal->add_subcommand("get", "Show a deal");
-    cmd->add_option("deal,--deal", *id, "deal id")->required();
-    ctl.SetAction(cmd, [&ctl, id] {
-      v1::GetDealRequest r;
-      r.set_deal_id(*id);
-      return Call(ctl, &Stub::GetDeal, r,
-                  [&](const v1::GetDealResponse& resp) { PrintDeal(ctl, resp.deal()); });
-    });
-  }
-  {
-    auto o = std::make_shared<v1::ListDealsRequest>();
+    auto req = std::make_shared<v1::ReopenDealRequest>();
     auto stage = std::make_shared<std::string>();
-    auto size = std::make_shared<int>(50);
-    CLI::App* cmd = deal->add_subcommand("list", "List deals");
-    cmd->add_option("--rep", *o->mutable_rep_id(), "owner rep id");
-    ctl.Choices(cmd->add_option("--stage", *stage, "stage"),
-                {"qualified", "proposal", "negotiation", "won", "lost", "cancelled"});
-    cmd->add_option("--customer", *o->mutable_customer_id(), "customer id");
-    cmd->add_option("--page-size", *size, "items per page");
-    cmd->add_option("--page-token", *o->mutable_page()->mutable_page_token(), "next page");
-    ctl.SetAction(cmd, [&ctl, o, stage, size] {
-      v1::ListDealsRequest r = *o;
-      if (!stage->empty()) {
-        absl::StatusOr<v1::DealStage> s =
-            ParseEnum<v1::DealStage>(*stage, "DEAL_STAGE_", v1::DealStage_Parse);
-        if (!s.ok()) return ctl.UsageError(absl::StrCat("--stage: ", s.status().message()));
-        r.set_stage(*s);
-      }
-      r.mutable_page()->set_page_size(*size);
-      return Call(ctl, &Stub::ListDeals, r, [&](const v1::ListDealsResponse& resp) {
-        Table t({"DEAL", "OWNER", "CUSTOMER", "STAGE", "AMOUNT", "CLOSE"}, {4});
-        for (const v1::Deal& d : resp.deals()) {
-          t.AddRow({d.deal_id(), d.rep_id(), OrDash(d.customer_id()), Stage(d.stage()),
-                    FormatMoney(d.amount()), OrDash(d.expected_close_date())});
-        }
-        t.Print(ctl.out());
-        PrintNextPage(ctl, resp.page());
-      });
+    CLI::App* cmd = group->add_subcommand("reopen", "Reopen a lost deal at a stage");
+    cmd->add_option("deal,--deal", *req->mutable_deal_id(), "deal id")->required();
+    ctl.Choices(cmd->add_option("--to", *stage, "stage to reopen at")->required(), kOpenStages);
+    cmd->add_option("--reason", *req->mutable_reason(), "why")->required();
+    ctl.SetRequestAction(cmd, req, &Stub::ReopenDeal, print, [stage](v1::ReopenDealRequest& r) {
+      r.set_to_stage(EnumFromChoice<v1::DealStage>(*stage));
+      return "";
     });
   }
+}
 
-  // --- risk
+void AddDealCloseCommands(Ctl& ctl, CLI::App* group) {
+  const auto print = [&ctl](const auto& r) { PrintDeal(ctl, r.deal()); };
   {
-    auto o = std::make_shared<v1::ListRiskFlagsRequest>();
-    auto size = std::make_shared<int>(50);
-    CLI::App* cmd = group->add_subcommand("risk-flags", "List 跑单 risk flags");
-    cmd->add_option("--rep", *o->mutable_rep_id(), "rep id");
-    cmd->add_option("--team", *o->mutable_team_id(), "team id");
-    cmd->add_option("--region", *o->mutable_region_id(), "region id");
-    auto cleared = std::make_shared<bool>(false);
-    cmd->add_flag("--include-cleared", *cleared, "also cleared flags");
-    cmd->add_option("--page-size", *size, "items per page");
-    cmd->add_option("--page-token", *o->mutable_page()->mutable_page_token(), "next page");
-    ctl.SetAction(cmd, [&ctl, o, size, cleared] {
-      v1::ListRiskFlagsRequest r = *o;
-      r.set_include_cleared(*cleared);
-      r.mutable_page()->set_page_size(*size);
-      return Call(ctl, &Stub::ListRiskFlags, r, [&](const v1::ListRiskFlagsResponse& resp) {
-        Table t({"FLAG", "REP", "RULE", "OBSERVED", "THRESHOLD", "SUMMARY"}, {3, 4});
-        for (const v1::RiskFlag& f : resp.flags()) {
-          t.AddRow({f.flag_id(), f.rep_id(), EnumName(v1::RiskRule_Name(f.rule()), 10),
-                    absl::StrFormat("%g", f.observed()), absl::StrFormat("%g", f.threshold()),
-                    f.summary()});
-        }
-        t.Print(ctl.out());
-        PrintNextPage(ctl, resp.page());
-      });
+    auto req = std::make_shared<v1::WinDealRequest>();
+    auto money = std::make_shared<MoneyOptions>();
+    CLI::App* cmd = group->add_subcommand("win", "Win a deal with its final amount");
+    cmd->add_option("deal,--deal", *req->mutable_deal_id(), "deal id")->required();
+    AddMoneyOptions(cmd, *money, "final amount, e.g. 12000.50", /*required=*/true);
+    cmd->add_option("--won-on", *req->mutable_won_on(), "YYYY-MM-DD (default: today)");
+    ctl.SetRequestAction(cmd, req, &Stub::WinDeal, print, [money](v1::WinDealRequest& r) {
+      const std::string error = SetMoney(*money, r.mutable_amount());
+      return error.empty() ? CheckDate("--won-on", r.won_on()) : error;
     });
   }
+  {
+    auto req = std::make_shared<v1::LoseDealRequest>();
+    CLI::App* cmd = group->add_subcommand("lose", "Lose a deal");
+    cmd->add_option("deal,--deal", *req->mutable_deal_id(), "deal id")->required();
+    cmd->add_option("--reason", *req->mutable_reason(), "why")->required();
+    cmd->add_option("--lost-on", *req->mutable_lost_on(), "YYYY-MM-DD (default: today)");
+    ctl.SetRequestAction(cmd, req, &Stub::LoseDeal, print, [](v1::LoseDealRequest& r) {
+      return CheckDate("--lost-on", r.lost_on());
+    });
+  }
+  {
+    auto req = std::make_shared<v1::CancelDealRequest>();
+    CLI::App* cmd = group->add_subcommand("cancel", "Cancel a won deal (a clawback)");
+    cmd->add_option("deal,--deal", *req->mutable_deal_id(), "deal id")->required();
+    cmd->add_option("--reason", *req->mutable_reason(), "why")->required();
+    cmd->add_option("--cancelled-on", *req->mutable_cancelled_on(), "YYYY-MM-DD (default: today)");
+    ctl.SetRequestAction(cmd, req, &Stub::CancelDeal, print, [](v1::CancelDealRequest& r) {
+      return CheckDate("--cancelled-on", r.cancelled_on());
+    });
+  }
+  {
+    auto req = std::make_shared<v1::BookOrderRequest>();
+    auto money = std::make_shared<MoneyOptions>();
+    CLI::App* cmd = group->add_subcommand("book-order", "Book an order against a won deal");
+    cmd->add_option("deal,--deal", *req->mutable_deal_id(), "deal id")->required();
+    cmd->add_option("--order", *req->mutable_order_id(), "order id (default: generated)");
+    AddMoneyOptions(cmd, *money, "order amount, e.g. 5000.00", /*required=*/true);
+    cmd->add_option("--booked-on", *req->mutable_booked_on(), "YYYY-MM-DD (default: today)");
+    cmd->add_option("--external-id", *req->mutable_external_order_id(),
+                    "order id in the ERP; a second order with the same one writes nothing");
+    ctl.SetRequestAction(cmd, req, &Stub::BookOrder, print, [money](v1::BookOrderRequest& r) {
+      const std::string error = SetMoney(*money, r.mutable_amount());
+      return error.empty() ? CheckDate("--booked-on", r.booked_on()) : error;
+    });
+  }
+}
+
+void AddDealCommands(Ctl& ctl, CLI::App* group) {
+  AddDealOpenCommands(ctl, group);
+  AddDealCloseCommands(ctl, group);
+  {
+    auto req = std::make_shared<v1::GetDealRequest>();
+    CLI::App* cmd = group->add_subcommand("get", "Show a deal and its orders");
+    cmd->add_option("deal,--deal", *req->mutable_deal_id(), "deal id")->required();
+    ctl.SetRequestAction(cmd, req, &Stub::GetDeal,
+                         [&ctl](const v1::GetDealResponse& r) { PrintDeal(ctl, r.deal()); });
+  }
+  {
+    auto req = std::make_shared<v1::ListDealsRequest>();
+    auto stage = std::make_shared<std::string>();
+    auto page = std::make_shared<PageOptions>();
+    CLI::App* cmd = group->add_subcommand("list", "List deals, by deal id");
+    cmd->add_option("--rep", *req->mutable_rep_id(), "owner rep id");
+    AddEnumOption<v1::DealStage>(ctl, cmd, "--stage", *stage, "only deals at this stage");
+    cmd->add_option("--customer", *req->mutable_customer_id(), "customer id");
+    AddPageOptions(cmd, *page);
+    ctl.SetRequestAction(
+        cmd, req, &Stub::ListDeals,
+        [&ctl](const v1::ListDealsResponse& r) {
+          Table t({"DEAL", "OWNER", "CUSTOMER", "STAGE", "AMOUNT", "CLOSE", "ORDERS", "TITLE"},
+                  {4, 6});
+          for (const v1::Deal& d : r.deals()) {
+            t.AddRow({d.deal_id(), d.rep_id(), OrDash(d.customer_id()), EnumLabel(d.stage()),
+                      FormatMoney(d.amount()), OrDash(d.expected_close_date()),
+                      absl::StrCat(d.orders_size()), d.title()});
+          }
+          t.Print(ctl.out());
+          ctl.PrintNextPage(r.page());
+        },
+        [stage, page](v1::ListDealsRequest& r) {
+          r.set_stage(EnumFromChoice<v1::DealStage>(*stage));
+          SetPage(*page, r.mutable_page());
+          return "";
+        });
+  }
+}
+
+// --- risk
+
+void AddRiskCommands(Ctl& ctl, CLI::App* group) {
+  {
+    auto req = std::make_shared<v1::ListRiskFlagsRequest>();
+    auto rule = std::make_shared<std::string>();
+    auto include_cleared = std::make_shared<bool>(false);
+    auto page = std::make_shared<PageOptions>();
+    CLI::App* cmd = group->add_subcommand("list", "List 跑单 risk flags, open ones by default");
+    cmd->add_option("--rep", *req->mutable_rep_id(), "rep id");
+    cmd->add_option("--team", *req->mutable_team_id(), "team id");
+    cmd->add_option("--region", *req->mutable_region_id(), "region id");
+    AddEnumOption<v1::RiskRule>(ctl, cmd, "--rule", *rule, "only flags of this rule");
+    cmd->add_flag("--include-cleared", *include_cleared, "also cleared flags");
+    AddPageOptions(cmd, *page);
+    ctl.SetRequestAction(
+        cmd, req, &Stub::ListRiskFlags,
+        [&ctl](const v1::ListRiskFlagsResponse& r) {
+          Table t({"FLAG", "REP", "RULE", "STATUS", "OBSERVED", "THRESHOLD", "RAISED", "SUMMARY"},
+                  {4, 5});
+          for (const v1::RiskFlag& f : r.flags()) {
+            t.AddRow({f.flag_id(), f.rep_id(), EnumLabel(f.rule()), EnumLabel(f.status()),
+                      Measure(f.observed()), Measure(f.threshold()), FormatTimestamp(f.raised_at()),
+                      f.summary()});
+          }
+          t.Print(ctl.out());
+          ctl.PrintNextPage(r.page());
+        },
+        [rule, include_cleared, page](v1::ListRiskFlagsRequest& r) {
+          r.set_rule(EnumFromChoice<v1::RiskRule>(*rule));
+          r.set_include_cleared(*include_cleared);
+          SetPage(*page, r.mutable_page());
+          return "";
+        });
+  }
+  {
+    auto req = std::make_shared<v1::GetRiskFlagRequest>();
+    CLI::App* cmd = group->add_subcommand("get", "Show a risk flag and its evidence");
+    cmd->add_option("flag,--flag", *req->mutable_flag_id(), "flag id")->required();
+    ctl.SetRequestAction(cmd, req, &Stub::GetRiskFlag,
+                         [&ctl](const v1::RiskFlag& f) { PrintRiskFlag(ctl, f); });
+  }
+  {
+    auto req = std::make_shared<v1::ClearRiskFlagRequest>();
+    CLI::App* cmd = group->add_subcommand("clear", "Clear a flag after review (managers)");
+    cmd->add_option("flag,--flag", *req->mutable_flag_id(), "flag id")->required();
+    cmd->add_option("--reason", *req->mutable_reason(), "why")->required();
+    cmd->add_option("--by", *req->mutable_cleared_by(), "the manager (default: the caller)");
+    ctl.SetRequestAction(
+        cmd, req, &Stub::ClearRiskFlag,
+        [&ctl](const v1::ClearRiskFlagResponse& r) { PrintRiskFlag(ctl, r.flag()); });
+  }
+}
+
+CLI::App* Group(CLI::App* parent, const std::string& name, const std::string& help) {
+  CLI::App* group = parent->add_subcommand(name, help);
+  group->require_subcommand(1);
+  return group;
+}
+
+}  // namespace
+
+void RegisterActivityCommands(Ctl& ctl) {
+  CLI::App* group = Group(&ctl.app(), "activity", "Customers, visits, calls, leads, deals, risk");
+  AddCustomerCommands(ctl, Group(group, "customer", "Customers"));
+  AddVisitCommands(ctl, Group(group, "visit", "Visit plans and visits (拜访)"));
+  AddCallCommands(ctl, Group(group, "call", "Calls (电销)"));
+  AddImportCommand(ctl, group);
+  AddLeadCommands(ctl, Group(group, "lead", "Leads (线索)"));
+  AddDealCommands(ctl, Group(group, "deal", "Deals and orders"));
+  AddRiskCommands(ctl, Group(group, "risk", "跑单 risk flags"));
 }
 
 }  // namespace salesperf::ctl

@@ -1,7 +1,11 @@
-// salesperfctl commands of the activity service (salesperf.activity.v1.ActivityService):
-//   activity customer register|get|list, activity visit plan|check-in|check-out|outcome|
-//   get|list, activity call log|list, activity import-calls --file calls.csv,
-//   activity deal open|stage|win|lose|cancel|get|list, activity risk list|clear.
+// salesperfctl commands of the activity service (salesperf.activity.v1.ActivityService),
+// noun then verb:
+//   activity customer register|reassign|get|list
+//   activity visit plan|reschedule|cancel|check-in|check-out|outcome|get|list
+//   activity call log|get|list,  activity import-calls --file calls.csv [--rejects r.csv]
+//   activity lead create|disqualify|convert|get|list
+//   activity deal open|stage|win|lose|reopen|cancel|book-order|get|list
+//   activity risk list|get|clear
 #ifndef SALESPERF_TOOLS_SALESPERFCTL_ACTIVITY_COMMANDS_H_
 #define SALESPERF_TOOLS_SALESPERFCTL_ACTIVITY_COMMANDS_H_
 

@@ -19,13 +19,6 @@ namespace {
 namespace v1 = analytics::v1;
 using Stub = v1::AnalyticsService::Stub;
 
-template <typename Req, typename Resp>
-int Call(Ctl& ctl, grpc::Status (Stub::*method)(grpc::ClientContext*, const Req&, Resp*),
-         const Req& request, const std::type_identity_t<std::function<void(const Resp&)>>& print) {
-  std::unique_ptr<Stub> stub = v1::AnalyticsService::NewStub(ctl.Channel());
-  return ctl.Unary(*stub, method, request, print);
-}
-
 // "revenue", "win_rate", ...: the Metric enum names without METRIC_, lower case.
 std::vector<std::string> MetricChoices() {
   std::vector<std::string> names;
@@ -134,7 +127,7 @@ void AddKpis(Ctl& ctl, CLI::App* group) {
       return ctl.UsageError(e);
     }
     req.set_as_of_day(c->as_of);
-    return Call(ctl, &Stub::GetKpis, req, [&](const v1::GetKpisResponse& r) {
+    return ctl.Call(&Stub::GetKpis, req, [&](const v1::GetKpisResponse& r) {
       const v1::Kpis& k = r.kpis();
       std::vector<std::pair<std::string, std::string>> fields = {
           {"scope", ScopeToString(k.scope())},
@@ -195,7 +188,7 @@ void AddAttainment(Ctl& ctl, CLI::App* group) {
     if (o->scope.empty()) req.clear_scope();
     req.set_target_id(o->target);
     req.set_as_of_day(o->as_of);
-    return Call(ctl, &Stub::GetAttainment, req, [&](const v1::GetAttainmentResponse& r) {
+    return ctl.Call(&Stub::GetAttainment, req, [&](const v1::GetAttainmentResponse& r) {
       if (r.attainments().empty()) {
         ctl.out() << "no targets\n";
         return;
@@ -252,7 +245,7 @@ void AddLeaderboard(Ctl& ctl, CLI::App* group) {
     req.set_as_of_day(o->as_of);
     req.set_include_movement(o->movement);
     const v1::Metric metric = req.metric();
-    return Call(ctl, &Stub::GetLeaderboard, req, [&](const v1::GetLeaderboardResponse& r) {
+    return ctl.Call(&Stub::GetLeaderboard, req, [&](const v1::GetLeaderboardResponse& r) {
       auto print = [&](const google::protobuf::RepeatedPtrField<v1::LeaderboardEntry>& entries) {
         Table table({"RANK", "REP", "NAME", MetricLabel(metric), "MOVE"}, {0, 3, 4});
         for (const v1::LeaderboardEntry& e : entries) {
@@ -298,7 +291,7 @@ void AddRegional(Ctl& ctl, CLI::App* group) {
     }
     for (const std::string& m : o->metrics) req.add_metrics(MetricOf(m));
     req.set_as_of_day(o->as_of);
-    return Call(ctl, &Stub::GetRegionalView, req, [&](const v1::GetRegionalViewResponse& r) {
+    return ctl.Call(&Stub::GetRegionalView, req, [&](const v1::GetRegionalViewResponse& r) {
       std::vector<std::string> header = {"SCOPE", "NAME"};
       std::vector<size_t> right;
       for (const std::string& m : o->metrics) {
@@ -350,7 +343,7 @@ void AddTrend(Ctl& ctl, CLI::App* group) {
                                           : common::v1::PERIOD_KIND_MONTH);
     req.set_end_day(o->end);
     req.set_points(o->points);
-    return Call(ctl, &Stub::GetTrend, req, [&](const v1::GetTrendResponse& r) {
+    return ctl.Call(&Stub::GetTrend, req, [&](const v1::GetTrendResponse& r) {
       Table table({"PERIOD", absl::AsciiStrToUpper(o->metric), "CHANGE", "CHANGE %"}, {1, 2, 3});
       for (const v1::TrendPoint& p : r.points()) {
         table.AddRow({p.period().id(), FormatMetric(req.metric(), p.value(), "CNY"),
@@ -373,7 +366,7 @@ void AddFunnel(Ctl& ctl, CLI::App* group) {
       return ctl.UsageError(e);
     }
     req.set_as_of_day(c->as_of);
-    return Call(ctl, &Stub::GetFunnel, req, [&](const v1::GetFunnelResponse& r) {
+    return ctl.Call(&Stub::GetFunnel, req, [&](const v1::GetFunnelResponse& r) {
       Table table({"STAGE", "COUNT", "CONVERSION"}, {1, 2});
       for (const v1::FunnelStage& s : r.stages()) {
         table.AddRow({s.stage(), GroupThousands(s.count()),

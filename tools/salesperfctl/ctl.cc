@@ -15,6 +15,7 @@
 #include "libs/common/validation.h"
 #include "libs/server/status.h"
 #include "tools/salesperfctl/completion.h"
+#include "tools/salesperfctl/values.h"
 
 namespace salesperf::ctl {
 
@@ -56,6 +57,37 @@ void Ctl::AddCompletionCommand() {
     out_ << BashCompletion(app_, choices_);
     return kExitOk;
   });
+}
+
+void AddPageOptions(CLI::App* command, PageOptions& page) {
+  command->add_option("--page-size", page.page_size, "items per page (default 50, at most 1000)");
+  command->add_option("--page-token", page.page_token, "the next page, from the previous one");
+}
+
+void SetPage(const PageOptions& options, common::v1::PageRequest* page) {
+  page->set_page_size(options.page_size);
+  page->set_page_token(options.page_token);
+}
+
+void AddMoneyOptions(CLI::App* command, MoneyOptions& money, const std::string& help,
+                     bool required) {
+  command->add_option("--amount", money.amount, help)->required(required);
+  command->add_option("--currency", money.currency, "ISO 4217 code of an --amount without one")
+      ->capture_default_str();
+}
+
+std::string SetMoney(const MoneyOptions& money, common::v1::Money* out) {
+  if (money.amount.empty()) return "";
+  absl::StatusOr<common::v1::Money> parsed = ParseMoney(money.amount, money.currency);
+  if (!parsed.ok()) return absl::StrCat("--amount: ", parsed.status().message());
+  *out = *parsed;
+  return "";
+}
+
+CLI::Option* AddRequestIdOption(CLI::App* command, std::string& request_id) {
+  return command->add_option("--request-id", request_id,
+                             "idempotency key; the same key again returns the first result "
+                             "(default: a new UUID, printed on stderr)");
 }
 
 void Ctl::SetAction(const CLI::App* command, std::function<int()> action) {
@@ -126,6 +158,12 @@ std::string Ctl::RequestId(const std::string& given) {
     err_ << "request-id: " << id << " (to retry safely: --request-id " << id << ")\n";
   }
   return id;
+}
+
+void Ctl::PrintNextPage(const common::v1::PageResponse& page) {
+  if (!page.next_page_token().empty()) {
+    err_ << "more results: --page-token " << page.next_page_token() << "\n";
+  }
 }
 
 int Ctl::UsageError(std::string_view message) {

@@ -7,11 +7,13 @@
 //   CLI::App* cmd = group->add_subcommand("get", "Show one target");
 //   cmd->add_option("--target", opts->target_id)->required();
 //   ctl.SetAction(cmd, [&ctl, opts] {
-//     auto stub = v1::TargetsService::NewStub(ctl.Channel());
 //     v1::GetTargetRequest req;  ...
-//     return ctl.Unary(*stub, &v1::TargetsService::Stub::GetTarget, req,
-//                      [&](const v1::GetTargetResponse& r) { PrintTarget(ctl.out(), r); });
+//     return ctl.Call(&v1::TargetsService::Stub::GetTarget, req,
+//                     [&](const v1::GetTargetResponse& r) { PrintTarget(ctl.out(), r); });
 //   });
+//
+// Commands whose flags bind straight into the request proto use SetRequestAction, which
+// also adds --request-id to mutations (requests with a request_id field).
 //
 // Exit codes: 0 success; 1 the server answered with an error (printed as
 // "error: <CODE>: <message>" plus one "  field: description" line per field violation);
@@ -40,6 +42,8 @@
 #include "grpcpp/channel.h"
 #include "grpcpp/client_context.h"
 #include "grpcpp/support/status.h"
+#include "salesperf/common/v1/money.pb.h"
+#include "salesperf/common/v1/pagination.pb.h"
 
 namespace salesperf::ctl {
 
@@ -53,6 +57,40 @@ inline constexpr char kDefaultServer[] = "127.0.0.1:50050";
 inline constexpr char kActorMetadataKey[] = "x-salesperf-actor";
 
 enum class OutputFormat { kTable, kJson };
+
+// Storage of the --page-size and --page-token flags of a list command.
+struct PageOptions {
+  // Items per page. Default: 0 (the server's default, 50; at most 1000).
+  int page_size = 0;
+  // From the previous page's "more results" hint. Default: "" (the first page).
+  std::string page_token;
+};
+// Adds --page-size and --page-token, stored in `page` (which must outlive the parse).
+void AddPageOptions(CLI::App* command, PageOptions& page);
+void SetPage(const PageOptions& options, common::v1::PageRequest* page);
+
+// Storage of the --amount and --currency flags of a command taking money.
+struct MoneyOptions {
+  // "12000.50" or "CNY 12,000.50". Default: "" (not given).
+  std::string amount;
+  // Currency of an --amount without one. Default: "CNY" (the default org currency).
+  std::string currency = "CNY";
+};
+// Adds --amount (`help`; required if `required`) and --currency.
+void AddMoneyOptions(CLI::App* command, MoneyOptions& money, const std::string& help,
+                     bool required);
+// Parses the flags into `*out`; nothing when --amount was not given (for an optional
+// amount, check `money.amount` before creating `out`). Returns a usage-error message
+// naming --amount, "" when fine.
+std::string SetMoney(const MoneyOptions& money, common::v1::Money* out);
+
+// Adds --request-id, stored in `request_id`, to a mutating command.
+CLI::Option* AddRequestIdOption(CLI::App* command, std::string& request_id);
+
+// A usage-error message ("" when fine) from completing a request with flags that need
+// parsing, for SetRequestAction.
+template <typename Req>
+using CompleteRequest = std::function<std::string(Req& request)>;
 
 // Flags that apply to every command. Each has a SALESPERF_* environment twin
 // (libs/common/config.h): flag, then environment, then the default.
@@ -124,6 +162,40 @@ class Ctl {
     print_table(response);
     return kExitOk;
   }
+
+  // Unary() on a new stub of the method's service over Channel().
+  template <typename Stub, typename Req, typename Resp>
+  int Call(grpc::Status (Stub::*method)(grpc::ClientContext*, const Req&, Resp*),
+           const Req& request,
+           const std::type_identity_t<std::function<void(const Resp&)>>& print_table) {
+    Stub stub(Channel());
+    return Unary(stub, method, request, print_table);
+  }
+
+  // The action of a command whose flags fill `*request` directly: a copy is completed
+  // by `complete` (a non-empty result is a usage error, nothing is sent), given a
+  // request id when the request has one (the command gets --request-id), and sent.
+  template <typename Stub, typename Req, typename Resp>
+  void SetRequestAction(CLI::App* command, std::shared_ptr<Req> request,
+                        grpc::Status (Stub::*method)(grpc::ClientContext*, const Req&, Resp*),
+                        std::type_identity_t<std::function<void(const Resp&)>> print_table,
+                        std::type_identity_t<CompleteRequest<Req>> complete = nullptr) {
+    auto request_id = std::make_shared<std::string>();
+    constexpr bool kMutation = requires(Req r) { r.set_request_id(std::string()); };
+    if constexpr (kMutation) AddRequestIdOption(command, *request_id);
+    SetAction(command, [this, request, method, print_table, complete, request_id] {
+      Req r = *request;
+      if (complete != nullptr) {
+        const std::string error = complete(r);
+        if (!error.empty()) return UsageError(error);
+      }
+      if constexpr (kMutation) r.set_request_id(RequestId(*request_id));
+      return Call(method, r, print_table);
+    });
+  }
+
+  // "more results: --page-token <token>" on stderr, when there are more.
+  void PrintNextPage(const common::v1::PageResponse& page);
 
  private:
   void AddGlobalFlags();

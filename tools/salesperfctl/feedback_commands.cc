@@ -18,72 +18,15 @@ namespace {
 namespace v1 = ::salesperf::feedback::v1;
 using Stub = v1::FeedbackService::Stub;
 
-template <typename Req, typename Resp>
-int Call(Ctl& ctl, grpc::Status (Stub::*method)(grpc::ClientContext*, const Req&, Resp*),
-         const Req& request, const std::type_identity_t<std::function<void(const Resp&)>>& print) {
-  std::unique_ptr<Stub> stub = v1::FeedbackService::NewStub(ctl.Channel());
-  return ctl.Unary(*stub, method, request, print);
-}
-
-CLI::Option* AddRequestId(CLI::App* cmd, std::string& request_id) {
-  return cmd->add_option("--request-id", request_id,
-                         "idempotency key; the same key again returns the first result "
-                         "(default: a new UUID, printed on stderr)");
-}
-
-// Enum <-> the lower-case suffix of its value name ("TOUCHPOINT_KIND_VISIT" <-> "visit").
-template <typename Enum>
-std::string EnumName(Enum value, const google::protobuf::EnumDescriptor* d,
-                     std::string_view prefix) {
-  const google::protobuf::EnumValueDescriptor* v = d->FindValueByNumber(value);
-  if (v == nullptr) return "-";
-  std::string name = v->name().substr(prefix.size());
-  for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return name;
-}
-std::vector<std::string> EnumChoices(const google::protobuf::EnumDescriptor* d,
-                                     std::string_view prefix) {
-  std::vector<std::string> out;
-  for (int i = 1; i < d->value_count(); ++i)
-    out.push_back(EnumName(d->value(i)->number(), d, prefix));
-  return out;
-}
-// Precondition: `name` is one of EnumChoices (Ctl::Choices checked it); "" -> 0.
-int EnumValue(const std::string& name, const google::protobuf::EnumDescriptor* d,
-              std::string_view prefix) {
-  for (int i = 1; i < d->value_count(); ++i) {
-    if (EnumName(d->value(i)->number(), d, prefix) == name) return d->value(i)->number();
-  }
-  return 0;
-}
-
-#define FEEDBACK_ENUM(Type, prefix)                                                             \
-  std::string Name(v1::Type value) { return EnumName(value, v1::Type##_descriptor(), prefix); } \
-  std::vector<std::string> Type##Choices() {                                                    \
-    return EnumChoices(v1::Type##_descriptor(), prefix);                                        \
-  }                                                                                             \
-  v1::Type Parse##Type(const std::string& s) {                                                  \
-    return static_cast<v1::Type>(EnumValue(s, v1::Type##_descriptor(), prefix));                \
-  }
-FEEDBACK_ENUM(TouchpointKind, "TOUCHPOINT_KIND_")
-FEEDBACK_ENUM(QuestionKind, "QUESTION_KIND_")
-FEEDBACK_ENUM(SurveyRequestStatus, "SURVEY_REQUEST_STATUS_")
-FEEDBACK_ENUM(CallbackStatus, "CALLBACK_STATUS_")
-FEEDBACK_ENUM(CallbackOutcome, "CALLBACK_OUTCOME_")
-FEEDBACK_ENUM(ComplaintSeverity, "COMPLAINT_SEVERITY_")
-FEEDBACK_ENUM(ComplaintStatus, "COMPLAINT_STATUS_")
-FEEDBACK_ENUM(AlertReason, "ALERT_REASON_")
-#undef FEEDBACK_ENUM
-
 std::string Touchpoint(const v1::Touchpoint& t) {
-  return absl::StrCat(Name(t.kind()), ":", t.id());
+  return absl::StrCat(EnumLabel(t.kind()), ":", t.id());
 }
 
 // "visit:v-1" -> Touchpoint.
 bool ParseTouchpoint(const std::string& text, v1::Touchpoint& out) {
   std::vector<std::string> parts = absl::StrSplit(text, absl::MaxSplits(':', 1));
   if (parts.size() != 2 || parts[1].empty()) return false;
-  out.set_kind(ParseTouchpointKind(parts[0]));
+  out.set_kind(EnumFromChoice<v1::TouchpointKind>(parts[0]));
   out.set_id(parts[1]);
   return out.kind() != v1::TOUCHPOINT_KIND_UNSPECIFIED;
 }
@@ -101,18 +44,18 @@ void PrintRequests(Ctl& ctl, const std::vector<const v1::SurveyRequest*>& reques
   Table t({"REQUEST", "SURVEY", "REP", "TOUCHPOINT", "STATUS", "CSAT", "NPS", "EXPIRES"});
   for (const v1::SurveyRequest* q : requests) {
     t.AddRow({q->survey_request_id(), q->survey_id(), q->rep_id(), Touchpoint(q->touchpoint()),
-              Name(q->status()), Score(q->has_csat_score(), q->csat_score()),
+              EnumLabel(q->status()), Score(q->has_csat_score(), q->csat_score()),
               Score(q->has_nps_score(), q->nps_score()), FormatTimestamp(q->expires_at())});
   }
   t.Print(ctl.out());
-  if (!next.empty()) ctl.out() << "next page: --page-token " << next << "\n";
+  if (!next.empty()) ctl.err() << "more results: --page-token " << next << "\n";
 }
 
 void PrintAlerts(Ctl& ctl, const google::protobuf::RepeatedPtrField<v1::Alert>& alerts) {
   if (alerts.empty()) return;
   Table t({"ALERT", "REASON", "REP", "MANAGER", "SCORE"});
   for (const v1::Alert& a : alerts) {
-    t.AddRow({a.alert_id(), Name(a.reason()), a.rep_id(), OrDash(a.manager_id()),
+    t.AddRow({a.alert_id(), EnumLabel(a.reason()), a.rep_id(), OrDash(a.manager_id()),
               Score(a.has_score(), a.score())});
   }
   t.Print(ctl.out());
@@ -120,11 +63,11 @@ void PrintAlerts(Ctl& ctl, const google::protobuf::RepeatedPtrField<v1::Alert>& 
 
 void PrintComplaint(Ctl& ctl, const v1::Complaint& c) {
   PrintFields(ctl.out(), {{"complaint", c.complaint_id()},
-                          {"status", Name(c.status())},
+                          {"status", EnumLabel(c.status())},
                           {"rep", OrDash(c.rep_id())},
                           {"deal", OrDash(c.deal_id())},
                           {"category", c.category()},
-                          {"severity", Name(c.severity())},
+                          {"severity", EnumLabel(c.severity())},
                           {"assignee", OrDash(c.assignee_id())},
                           {"opened", FormatTimestamp(c.opened_at())},
                           {"first response due", FormatTimestamp(c.first_response_due_at())},
@@ -140,23 +83,19 @@ void PrintCallbacks(Ctl& ctl, const google::protobuf::RepeatedPtrField<v1::Callb
       {"CALLBACK", "REP", "TOUCHPOINT", "DUE", "ASSIGNEE", "STATUS", "OUTCOME", "CSAT", "PHONE"});
   for (const v1::Callback& c : callbacks) {
     t.AddRow({c.callback_id(), c.rep_id(), Touchpoint(c.touchpoint()), FormatTimestamp(c.due_at()),
-              c.assignee_id(), Name(c.status()), Name(c.outcome()),
+              c.assignee_id(), EnumLabel(c.status()), EnumLabel(c.outcome()),
               Score(c.has_csat_score(), c.csat_score()), OrDash(c.contact_phone())});
   }
   t.Print(ctl.out());
 }
 
-struct PageOpts {
-  int page_size = 0;
-  std::string page_token;
-};
-void AddPage(CLI::App* cmd, PageOpts& o) {
-  cmd->add_option("--page-size", o.page_size, "at most this many (default 50, max 1000)");
-  cmd->add_option("--page-token", o.page_token, "from the previous page");
-}
-void SetPage(const PageOpts& o, common::v1::PageRequest* page) {
-  page->set_page_size(o.page_size);
-  page->set_page_token(o.page_token);
+void PrintSurvey(Ctl& ctl, const v1::Survey& survey) {
+  ctl.out() << "survey " << survey.survey_id() << " (" << survey.name() << ")\n";
+  Table t({"QUESTION", "KIND", "REQUIRED", "TEXT"});
+  for (const v1::Question& q : survey.questions()) {
+    t.AddRow({q.question_id(), EnumLabel(q.kind()), q.required() ? "yes" : "no", q.text()});
+  }
+  t.Print(ctl.out());
 }
 
 // --- Surveys.
@@ -176,7 +115,7 @@ void AddSurveyCommands(Ctl& ctl, CLI::App* group) {
                     "ID:KIND:TEXT[:required], KIND csat|nps|text (repeat the flag)")
         ->required();
     cmd->add_option("--window-seconds", o->window, "response window (default 7 days)");
-    AddRequestId(cmd, o->request_id);
+    AddRequestIdOption(cmd, o->request_id);
     ctl.SetAction(cmd, [&ctl, o] {
       v1::DefineSurveyRequest req;
       req.set_request_id(ctl.RequestId(o->request_id));
@@ -190,22 +129,24 @@ void AddSurveyCommands(Ctl& ctl, CLI::App* group) {
         }
         v1::Question* question = req.add_questions();
         question->set_question_id(parts[0]);
-        question->set_kind(ParseQuestionKind(parts[1]));
+        question->set_kind(EnumFromChoice<v1::QuestionKind>(parts[1]));
         if (question->kind() == v1::QUESTION_KIND_UNSPECIFIED) {
           return ctl.UsageError("--question: KIND must be csat, nps or text");
         }
         question->set_text(parts[2]);
         question->set_required(parts.size() == 4);
       }
-      return Call(ctl, &Stub::DefineSurvey, req, [&](const v1::DefineSurveyResponse& r) {
-        Table t({"QUESTION", "KIND", "REQUIRED", "TEXT"});
-        for (const v1::Question& q : r.survey().questions()) {
-          t.AddRow({q.question_id(), Name(q.kind()), q.required() ? "yes" : "no", q.text()});
-        }
-        ctl.out() << "survey " << r.survey().survey_id() << " (" << r.survey().name() << ")\n";
-        t.Print(ctl.out());
-      });
+      return ctl.Call(&Stub::DefineSurvey, req,
+                      [&](const v1::DefineSurveyResponse& r) { PrintSurvey(ctl, r.survey()); });
     });
+  }
+  {
+    auto req = std::make_shared<v1::GetSurveyDefinitionRequest>();
+    CLI::App* cmd = group->add_subcommand("get-survey", "Show a survey and its questions");
+    cmd->add_option("survey,--survey", *req->mutable_survey_id(), "survey id")->required();
+    ctl.SetRequestAction(
+        cmd, req, &Stub::GetSurvey,
+        [&ctl](const v1::GetSurveyDefinitionResponse& r) { PrintSurvey(ctl, r.survey()); });
   }
   {
     struct Opts {
@@ -219,7 +160,7 @@ void AddSurveyCommands(Ctl& ctl, CLI::App* group) {
     cmd->add_option("--touchpoint", o->touchpoint, "KIND:ID, KIND visit|call|deal|customer")
         ->required();
     cmd->add_option("--id", o->id, "survey request id (default: generated)");
-    AddRequestId(cmd, o->request_id);
+    AddRequestIdOption(cmd, o->request_id);
     ctl.SetAction(cmd, [&ctl, o] {
       v1::SendSurveyRequest req;
       if (!ParseTouchpoint(o->touchpoint, *req.mutable_touchpoint())) {
@@ -230,7 +171,7 @@ void AddSurveyCommands(Ctl& ctl, CLI::App* group) {
       req.set_survey_id(o->survey_id);
       req.set_rep_id(o->rep_id);
       req.set_customer_id(o->customer_id);
-      return Call(ctl, &Stub::SendSurvey, req, [&](const v1::SendSurveyResponse& r) {
+      return ctl.Call(&Stub::SendSurvey, req, [&](const v1::SendSurveyResponse& r) {
         PrintRequests(ctl, {&r.survey_request()}, "");
       });
     });
@@ -247,7 +188,7 @@ void AddSurveyCommands(Ctl& ctl, CLI::App* group) {
     cmd->add_option("--csat", o->csat, "CSAT answer 1..5 (to the survey's CSAT question)");
     cmd->add_option("--nps", o->nps, "NPS answer 0..10 (to the survey's NPS question)");
     cmd->add_option("--text", o->texts, "QUESTION_ID=TEXT (repeat the flag)");
-    AddRequestId(cmd, o->request_id);
+    AddRequestIdOption(cmd, o->request_id);
     ctl.SetAction(cmd, [&ctl, o] {
       // Scores name their question through the survey; ask the service for it.
       std::unique_ptr<Stub> stub = v1::FeedbackService::NewStub(ctl.Channel());
@@ -282,11 +223,11 @@ void AddSurveyCommands(Ctl& ctl, CLI::App* group) {
         a->set_question_id(parts[0]);
         a->set_text(parts[1]);
       }
-      return Call(ctl, &Stub::RecordSurveyResponse, req,
-                  [&](const v1::RecordSurveyResponseResponse& r) {
-                    PrintRequests(ctl, {&r.survey_request()}, "");
-                    PrintAlerts(ctl, r.alerts());
-                  });
+      return ctl.Call(&Stub::RecordSurveyResponse, req,
+                      [&](const v1::RecordSurveyResponseResponse& r) {
+                        PrintRequests(ctl, {&r.survey_request()}, "");
+                        PrintAlerts(ctl, r.alerts());
+                      });
     });
   }
   {
@@ -296,7 +237,7 @@ void AddSurveyCommands(Ctl& ctl, CLI::App* group) {
     ctl.SetAction(cmd, [&ctl, id] {
       v1::GetSurveyRequestRequest req;
       req.set_survey_request_id(*id);
-      return Call(ctl, &Stub::GetSurveyRequest, req, [&](const v1::GetSurveyRequestResponse& r) {
+      return ctl.Call(&Stub::GetSurveyRequest, req, [&](const v1::GetSurveyRequestResponse& r) {
         PrintRequests(ctl, {&r.survey_request()}, "");
       });
     });
@@ -304,27 +245,26 @@ void AddSurveyCommands(Ctl& ctl, CLI::App* group) {
   {
     struct Opts {
       std::string rep, status, survey;
-      PageOpts page;
+      PageOptions page;
     };
     auto o = std::make_shared<Opts>();
     CLI::App* cmd = group->add_subcommand("list-requests", "List survey requests");
     cmd->add_option("--rep", o->rep, "only this rep's");
     ctl.Choices(cmd->add_option("--status", o->status, "pending|answered|expired"),
-                SurveyRequestStatusChoices());
+                EnumLabels<v1::SurveyRequestStatus>());
     cmd->add_option("--survey", o->survey, "only this survey's");
-    AddPage(cmd, o->page);
+    AddPageOptions(cmd, o->page);
     ctl.SetAction(cmd, [&ctl, o] {
       v1::ListSurveyRequestsRequest req;
       req.set_rep_id(o->rep);
-      req.set_status(ParseSurveyRequestStatus(o->status));
+      req.set_status(EnumFromChoice<v1::SurveyRequestStatus>(o->status));
       req.set_survey_id(o->survey);
       SetPage(o->page, req.mutable_page());
-      return Call(ctl, &Stub::ListSurveyRequests, req,
-                  [&](const v1::ListSurveyRequestsResponse& r) {
-                    std::vector<const v1::SurveyRequest*> rows;
-                    for (const v1::SurveyRequest& q : r.survey_requests()) rows.push_back(&q);
-                    PrintRequests(ctl, rows, r.page().next_page_token());
-                  });
+      return ctl.Call(&Stub::ListSurveyRequests, req, [&](const v1::ListSurveyRequestsResponse& r) {
+        std::vector<const v1::SurveyRequest*> rows;
+        for (const v1::SurveyRequest& q : r.survey_requests()) rows.push_back(&q);
+        PrintRequests(ctl, rows, r.page().next_page_token());
+      });
     });
   }
 }
@@ -346,25 +286,22 @@ void AddCallbackCommands(Ctl& ctl, CLI::App* group) {
     cmd->add_option("--phone", o->phone, "the number to call (kept until completion only)")
         ->required();
     cmd->add_option("--id", o->id, "callback id (default: generated)");
-    AddRequestId(cmd, o->request_id);
+    AddRequestIdOption(cmd, o->request_id);
     ctl.SetAction(cmd, [&ctl, o] {
       v1::ScheduleCallbackRequest req;
       if (!ParseTouchpoint(o->touchpoint, *req.mutable_touchpoint())) {
         return ctl.UsageError("--touchpoint: expected KIND:ID");
       }
-      absl::Time due;
-      std::string error;
-      if (!absl::ParseTime(absl::RFC3339_full, o->due, &due, &error)) {
-        return ctl.UsageError(absl::StrCat("--due: ", error));
-      }
-      req.mutable_due_at()->set_seconds(absl::ToUnixSeconds(due));
+      absl::StatusOr<google::protobuf::Timestamp> due = ParseTimestamp(o->due);
+      if (!due.ok()) return ctl.UsageError(absl::StrCat("--due: ", due.status().message()));
+      *req.mutable_due_at() = *due;
       req.set_request_id(ctl.RequestId(o->request_id));
       req.set_callback_id(o->id);
       req.set_rep_id(o->rep);
       req.set_customer_id(o->customer);
       req.set_assignee_id(o->assignee);
       req.set_contact_phone(o->phone);
-      return Call(ctl, &Stub::ScheduleCallback, req, [&](const v1::ScheduleCallbackResponse& r) {
+      return ctl.Call(&Stub::ScheduleCallback, req, [&](const v1::ScheduleCallbackResponse& r) {
         google::protobuf::RepeatedPtrField<v1::Callback> one;
         *one.Add() = r.callback();
         PrintCallbacks(ctl, one);
@@ -381,18 +318,18 @@ void AddCallbackCommands(Ctl& ctl, CLI::App* group) {
     cmd->add_option("callback,--callback", o->id, "callback id")->required();
     ctl.Choices(
         cmd->add_option("--outcome", o->outcome, "reached|unreachable|declined")->required(),
-        CallbackOutcomeChoices());
+        EnumLabels<v1::CallbackOutcome>());
     cmd->add_option("--csat", o->csat, "the satisfaction given, 1..5 (reached only)");
     cmd->add_option("--notes", o->notes, "free text");
-    AddRequestId(cmd, o->request_id);
+    AddRequestIdOption(cmd, o->request_id);
     ctl.SetAction(cmd, [&ctl, o] {
       v1::CompleteCallbackRequest req;
       req.set_request_id(ctl.RequestId(o->request_id));
       req.set_callback_id(o->id);
-      req.set_outcome(ParseCallbackOutcome(o->outcome));
+      req.set_outcome(EnumFromChoice<v1::CallbackOutcome>(o->outcome));
       if (o->csat != 0) req.set_csat_score(o->csat);
       req.set_notes(o->notes);
-      return Call(ctl, &Stub::CompleteCallback, req, [&](const v1::CompleteCallbackResponse& r) {
+      return ctl.Call(&Stub::CompleteCallback, req, [&](const v1::CompleteCallbackResponse& r) {
         google::protobuf::RepeatedPtrField<v1::Callback> one;
         *one.Add() = r.callback();
         PrintCallbacks(ctl, one);
@@ -403,26 +340,24 @@ void AddCallbackCommands(Ctl& ctl, CLI::App* group) {
   {
     struct Opts {
       std::string rep, status, assignee;
-      PageOpts page;
+      PageOptions page;
     };
     auto o = std::make_shared<Opts>();
     CLI::App* cmd = group->add_subcommand("list-callbacks", "List callbacks");
     cmd->add_option("--rep", o->rep, "only this rep's");
     ctl.Choices(cmd->add_option("--status", o->status, "scheduled|completed"),
-                CallbackStatusChoices());
+                EnumLabels<v1::CallbackStatus>());
     cmd->add_option("--assignee", o->assignee, "only this assignee's");
-    AddPage(cmd, o->page);
+    AddPageOptions(cmd, o->page);
     ctl.SetAction(cmd, [&ctl, o] {
       v1::ListCallbacksRequest req;
       req.set_rep_id(o->rep);
-      req.set_status(ParseCallbackStatus(o->status));
+      req.set_status(EnumFromChoice<v1::CallbackStatus>(o->status));
       req.set_assignee_id(o->assignee);
       SetPage(o->page, req.mutable_page());
-      return Call(ctl, &Stub::ListCallbacks, req, [&](const v1::ListCallbacksResponse& r) {
+      return ctl.Call(&Stub::ListCallbacks, req, [&](const v1::ListCallbacksResponse& r) {
         PrintCallbacks(ctl, r.callbacks());
-        if (!r.page().next_page_token().empty()) {
-          ctl.out() << "next page: --page-token " << r.page().next_page_token() << "\n";
-        }
+        ctl.PrintNextPage(r.page());
       });
     });
   }
@@ -443,13 +378,13 @@ void AddComplaintStep(Ctl& ctl, CLI::App* group, const std::string& name, const 
   CLI::App* cmd = group->add_subcommand(name, help);
   cmd->add_option("complaint,--complaint", o->id, "complaint id")->required();
   cmd->add_option(flag, o->value, flag_help)->required();
-  AddRequestId(cmd, o->request_id);
+  AddRequestIdOption(cmd, o->request_id);
   ctl.SetAction(cmd, [&ctl, o, method, set] {
     Req req;
     req.set_request_id(ctl.RequestId(o->request_id));
     req.set_complaint_id(o->id);
     (req.*set)(o->value);
-    return Call(ctl, method, req, [&](const Resp& r) { PrintComplaint(ctl, r.complaint()); });
+    return ctl.Call(method, req, [&](const Resp& r) { PrintComplaint(ctl, r.complaint()); });
   });
 }
 
@@ -465,10 +400,10 @@ void AddComplaintCommands(Ctl& ctl, CLI::App* group) {
     cmd->add_option("--customer", o->customer, "customer id")->required();
     cmd->add_option("--category", o->category, "e.g. service_attitude, delivery")->required();
     ctl.Choices(cmd->add_option("--severity", o->severity, "low|medium|high|critical")->required(),
-                ComplaintSeverityChoices());
+                EnumLabels<v1::ComplaintSeverity>());
     cmd->add_option("--description", o->description, "free text")->required();
     cmd->add_option("--id", o->id, "complaint id (default: generated)");
-    AddRequestId(cmd, o->request_id);
+    AddRequestIdOption(cmd, o->request_id);
     ctl.SetAction(cmd, [&ctl, o] {
       v1::OpenComplaintRequest req;
       req.set_request_id(ctl.RequestId(o->request_id));
@@ -477,9 +412,9 @@ void AddComplaintCommands(Ctl& ctl, CLI::App* group) {
       req.set_customer_id(o->customer);
       req.set_deal_id(o->deal);
       req.set_category(o->category);
-      req.set_severity(ParseComplaintSeverity(o->severity));
+      req.set_severity(EnumFromChoice<v1::ComplaintSeverity>(o->severity));
       req.set_description(o->description);
-      return Call(ctl, &Stub::OpenComplaint, req, [&](const v1::OpenComplaintResponse& r) {
+      return ctl.Call(&Stub::OpenComplaint, req, [&](const v1::OpenComplaintResponse& r) {
         PrintComplaint(ctl, r.complaint());
         PrintAlerts(ctl, r.alerts());
       });
@@ -503,42 +438,42 @@ void AddComplaintCommands(Ctl& ctl, CLI::App* group) {
     ctl.SetAction(cmd, [&ctl, id] {
       v1::GetComplaintRequest req;
       req.set_complaint_id(*id);
-      return Call(ctl, &Stub::GetComplaint, req,
-                  [&](const v1::GetComplaintResponse& r) { PrintComplaint(ctl, r.complaint()); });
+      return ctl.Call(&Stub::GetComplaint, req, [&](const v1::GetComplaintResponse& r) {
+        PrintComplaint(ctl, r.complaint());
+      });
     });
   }
   {
     struct Opts {
       std::string rep, status, severity;
       bool breached = false;
-      PageOpts page;
+      PageOptions page;
     };
     auto o = std::make_shared<Opts>();
     CLI::App* cmd = group->add_subcommand("list-complaints", "List complaints");
     cmd->add_option("--rep", o->rep, "only this rep's");
-    ctl.Choices(cmd->add_option("--status", o->status, "open|resolved"), ComplaintStatusChoices());
+    ctl.Choices(cmd->add_option("--status", o->status, "open|resolved"),
+                EnumLabels<v1::ComplaintStatus>());
     ctl.Choices(cmd->add_option("--severity", o->severity, "low|medium|high|critical"),
-                ComplaintSeverityChoices());
+                EnumLabels<v1::ComplaintSeverity>());
     cmd->add_flag("--breached", o->breached, "only complaints that missed an SLA");
-    AddPage(cmd, o->page);
+    AddPageOptions(cmd, o->page);
     ctl.SetAction(cmd, [&ctl, o] {
       v1::ListComplaintsRequest req;
       req.set_rep_id(o->rep);
-      req.set_status(ParseComplaintStatus(o->status));
-      req.set_severity(ParseComplaintSeverity(o->severity));
+      req.set_status(EnumFromChoice<v1::ComplaintStatus>(o->status));
+      req.set_severity(EnumFromChoice<v1::ComplaintSeverity>(o->severity));
       req.set_breached_only(o->breached);
       SetPage(o->page, req.mutable_page());
-      return Call(ctl, &Stub::ListComplaints, req, [&](const v1::ListComplaintsResponse& r) {
+      return ctl.Call(&Stub::ListComplaints, req, [&](const v1::ListComplaintsResponse& r) {
         Table t({"COMPLAINT", "REP", "CATEGORY", "SEVERITY", "STATUS", "OPENED", "BREACHED"});
         for (const v1::Complaint& c : r.complaints()) {
-          t.AddRow({c.complaint_id(), OrDash(c.rep_id()), c.category(), Name(c.severity()),
-                    Name(c.status()), FormatTimestamp(c.opened_at()),
+          t.AddRow({c.complaint_id(), OrDash(c.rep_id()), c.category(), EnumLabel(c.severity()),
+                    EnumLabel(c.status()), FormatTimestamp(c.opened_at()),
                     c.first_response_breached() || c.resolution_breached() ? "yes" : "no"});
         }
         t.Print(ctl.out());
-        if (!r.page().next_page_token().empty()) {
-          ctl.out() << "next page: --page-token " << r.page().next_page_token() << "\n";
-        }
+        ctl.PrintNextPage(r.page());
       });
     });
   }
@@ -550,20 +485,20 @@ void AddReportCommands(Ctl& ctl, CLI::App* group) {
   {
     struct Opts {
       std::string manager, rep;
-      PageOpts page;
+      PageOptions page;
     };
     auto o = std::make_shared<Opts>();
     CLI::App* cmd = group->add_subcommand("alerts", "List alerts raised for managers");
     cmd->add_option("--manager", o->manager, "only this manager's");
     cmd->add_option("--rep", o->rep, "only about this rep");
-    AddPage(cmd, o->page);
+    AddPageOptions(cmd, o->page);
     ctl.SetAction(cmd, [&ctl, o] {
       v1::ListAlertsRequest req;
       req.set_manager_id(o->manager);
       req.set_rep_id(o->rep);
       SetPage(o->page, req.mutable_page());
-      return Call(ctl, &Stub::ListAlerts, req,
-                  [&](const v1::ListAlertsResponse& r) { PrintAlerts(ctl, r.alerts()); });
+      return ctl.Call(&Stub::ListAlerts, req,
+                      [&](const v1::ListAlertsResponse& r) { PrintAlerts(ctl, r.alerts()); });
     });
   }
   {
@@ -585,34 +520,31 @@ void AddReportCommands(Ctl& ctl, CLI::App* group) {
       v1::GetFeedbackSummaryRequest req;
       *req.mutable_scope() = *scope;
       req.mutable_period()->set_id(o->period);
-      return Call(
-          ctl, &Stub::GetFeedbackSummary, req, [&](const v1::GetFeedbackSummaryResponse& r) {
-            const v1::FeedbackSummary& s = r.summary();
-            PrintFields(
-                ctl.out(),
-                {{"scope", ScopeToString(s.scope())},
-                 {"period", s.period().id()},
-                 {"surveys sent", absl::StrCat(s.surveys_sent())},
-                 {"responses", absl::StrCat(s.survey_responses())},
-                 {"expired", absl::StrCat(s.surveys_expired())},
-                 {"CSAT average", s.csat_count() == 0
-                                      ? "-"
-                                      : absl::StrCat(Centi(s.csat_average_centi()), " of 5 (",
-                                                     s.csat_count(), " scores)")},
-                 {"CSAT satisfied",
-                  s.csat_count() == 0 ? "-" : FormatBasisPoints(s.csat_satisfied_bp())},
-                 {"NPS",
-                  s.nps_count() == 0
-                      ? "-"
-                      : absl::StrCat(s.nps(), " (", s.promoters(), " promoters, ", s.passives(),
-                                     " passives, ", s.detractors(), " detractors)")},
-                 {"callbacks", absl::StrCat(s.callbacks_completed(), " completed, ",
-                                            s.callbacks_reached(), " reached")},
-                 {"complaints",
-                  absl::StrCat(s.complaints_opened(), " opened, ", s.complaints_open(), " open, ",
-                               s.complaints_breached(), " breached")},
-                 {"alerts", absl::StrCat(s.alerts_raised())}});
-          });
+      return ctl.Call(&Stub::GetFeedbackSummary, req, [&](const v1::GetFeedbackSummaryResponse& r) {
+        const v1::FeedbackSummary& s = r.summary();
+        PrintFields(
+            ctl.out(),
+            {{"scope", ScopeToString(s.scope())},
+             {"period", s.period().id()},
+             {"surveys sent", absl::StrCat(s.surveys_sent())},
+             {"responses", absl::StrCat(s.survey_responses())},
+             {"expired", absl::StrCat(s.surveys_expired())},
+             {"CSAT average", s.csat_count() == 0
+                                  ? "-"
+                                  : absl::StrCat(Centi(s.csat_average_centi()), " of 5 (",
+                                                 s.csat_count(), " scores)")},
+             {"CSAT satisfied",
+              s.csat_count() == 0 ? "-" : FormatBasisPoints(s.csat_satisfied_bp())},
+             {"NPS", s.nps_count() == 0
+                         ? "-"
+                         : absl::StrCat(s.nps(), " (", s.promoters(), " promoters, ", s.passives(),
+                                        " passives, ", s.detractors(), " detractors)")},
+             {"callbacks", absl::StrCat(s.callbacks_completed(), " completed, ",
+                                        s.callbacks_reached(), " reached")},
+             {"complaints", absl::StrCat(s.complaints_opened(), " opened, ", s.complaints_open(),
+                                         " open, ", s.complaints_breached(), " breached")},
+             {"alerts", absl::StrCat(s.alerts_raised())}});
+      });
     });
   }
 }

@@ -25,19 +25,6 @@ namespace {
 namespace v1 = incentives::v1;
 using Stub = v1::IncentivesService::Stub;
 
-template <typename Req, typename Resp>
-int Call(Ctl& ctl, grpc::Status (Stub::*method)(grpc::ClientContext*, const Req&, Resp*),
-         const Req& request, const std::type_identity_t<std::function<void(const Resp&)>>& print) {
-  std::unique_ptr<Stub> stub = v1::IncentivesService::NewStub(ctl.Channel());
-  return ctl.Unary(*stub, method, request, print);
-}
-
-CLI::Option* AddRequestId(CLI::App* cmd, std::string& request_id) {
-  return cmd->add_option("--request-id", request_id,
-                         "idempotency key; the same key again returns the first result "
-                         "(default: a new UUID, printed on stderr)");
-}
-
 // A JSON file holding a message (proto field names), for plans and contests.
 absl::Status ReadJson(const std::string& path, google::protobuf::Message* message) {
   std::ifstream in(path);
@@ -49,21 +36,6 @@ absl::Status ReadJson(const std::string& path, google::protobuf::Message* messag
     return absl::InvalidArgumentError(absl::StrCat(path, ": ", std::string(status.message())));
   }
   return absl::OkStatus();
-}
-
-// "500.00" in `currency` (or "CNY 500.00").
-absl::StatusOr<common::v1::Money> ParseAmount(const std::string& text,
-                                              const std::string& currency) {
-  std::vector<std::string> parts = absl::StrSplit(text, ' ', absl::SkipEmpty());
-  std::string code = currency;
-  std::string amount = text;
-  if (parts.size() == 2) {
-    code = parts[0];
-    amount = parts[1];
-  }
-  absl::StatusOr<Money> money = Money::Parse(code, amount);
-  if (!money.ok()) return money.status();
-  return money->ToProto();
 }
 
 std::string StatusName(v1::StatementStatus s) {
@@ -162,7 +134,7 @@ CLI::App* StatementCommand(Ctl& ctl, CLI::App* group, const std::string& name,
   CLI::App* cmd = group->add_subcommand(name, help);
   cmd->add_option("--rep", o->rep, "rep id")->required();
   cmd->add_option("--period", o->period, "period id, e.g. 2026-11")->required();
-  if (mutation) AddRequestId(cmd, o->request_id);
+  if (mutation) AddRequestIdOption(cmd, o->request_id);
   return cmd;
 }
 
@@ -171,23 +143,23 @@ void AddStatementCommands(Ctl& ctl, CLI::App* group) {
   {
     auto o = std::make_shared<StatementOpts>();
     CLI::App* cmd =
-        StatementCommand(ctl, group, "statement", "Show a rep's statement for a period", o, false);
+        StatementCommand(ctl, group, "get", "Show a rep's statement for a period", o, false);
     ctl.SetAction(cmd, [&ctl, o, print_view] {
       v1::GetStatementRequest req;
       req.set_rep_id(o->rep);
       req.set_period_id(o->period);
-      return Call(ctl, &Stub::GetStatement, req,
-                  [&](const v1::GetStatementResponse& r) { print_view(r.statement()); });
+      return ctl.Call(&Stub::GetStatement, req,
+                      [&](const v1::GetStatementResponse& r) { print_view(r.statement()); });
     });
   }
   {
     auto o = std::make_shared<StatementOpts>();
-    CLI::App* cmd = group->add_subcommand("statements", "List the statements of a period");
+    CLI::App* cmd = group->add_subcommand("list", "List the statements of a period");
     cmd->add_option("--period", o->period, "period id")->required();
     ctl.SetAction(cmd, [&ctl, o] {
       v1::ListStatementsRequest req;
       req.set_period_id(o->period);
-      return Call(ctl, &Stub::ListStatements, req, [&](const v1::ListStatementsResponse& r) {
+      return ctl.Call(&Stub::ListStatements, req, [&](const v1::ListStatementsResponse& r) {
         Table table({"REP", "STATUS", "PLAN", "TOTAL", "PAYABLE", "OPEN DISPUTES"}, {3, 4, 5});
         for (const v1::StatementSummary& s : r.statements()) {
           table.AddRow({s.rep_id(), StatusName(s.status()),
@@ -209,8 +181,8 @@ void AddStatementCommands(Ctl& ctl, CLI::App* group) {
       req.set_request_id(ctl.RequestId(o->request_id));
       req.set_rep_id(o->rep);
       req.set_period_id(o->period);
-      return Call(ctl, &Stub::IssueStatement, req,
-                  [&](const v1::IssueStatementResponse& r) { print_view(r.statement()); });
+      return ctl.Call(&Stub::IssueStatement, req,
+                      [&](const v1::IssueStatementResponse& r) { print_view(r.statement()); });
     });
   }
   {
@@ -221,20 +193,20 @@ void AddStatementCommands(Ctl& ctl, CLI::App* group) {
       req.set_request_id(ctl.RequestId(o->request_id));
       req.set_rep_id(o->rep);
       req.set_period_id(o->period);
-      return Call(ctl, &Stub::ApproveStatement, req,
-                  [&](const v1::ApproveStatementResponse& r) { print_view(r.statement()); });
+      return ctl.Call(&Stub::ApproveStatement, req,
+                      [&](const v1::ApproveStatementResponse& r) { print_view(r.statement()); });
     });
   }
   {
     auto o = std::make_shared<StatementOpts>();
-    CLI::App* cmd =
-        StatementCommand(ctl, group, "pay", "Record a payout of an approved statement", o, true);
+    CLI::App* cmd = StatementCommand(ctl, group, "record-payout",
+                                     "Record a payout of an approved statement", o, true);
     cmd->add_option("--amount", o->amount, "amount, e.g. 4500.00")->required();
     cmd->add_option("--currency", o->currency, "ISO 4217 code")->capture_default_str();
     cmd->add_option("--reference", o->reference, "payroll reference");
     cmd->add_option("--paid-on", o->paid_on, "YYYY-MM-DD (default: today)");
     ctl.SetAction(cmd, [&ctl, o, print_view] {
-      absl::StatusOr<common::v1::Money> amount = ParseAmount(o->amount, o->currency);
+      absl::StatusOr<common::v1::Money> amount = ParseMoney(o->amount, o->currency);
       if (!amount.ok())
         return ctl.UsageError(absl::StrCat("--amount: ", amount.status().message()));
       if (!o->paid_on.empty() && !ValidateDate(o->paid_on).ok()) {
@@ -247,20 +219,20 @@ void AddStatementCommands(Ctl& ctl, CLI::App* group) {
       *req.mutable_amount() = *amount;
       req.set_reference(o->reference);
       req.set_paid_on(o->paid_on);
-      return Call(ctl, &Stub::RecordPayout, req,
-                  [&](const v1::RecordPayoutResponse& r) { print_view(r.statement()); });
+      return ctl.Call(&Stub::RecordPayout, req,
+                      [&](const v1::RecordPayoutResponse& r) { print_view(r.statement()); });
     });
   }
   {
     auto o = std::make_shared<StatementOpts>();
-    CLI::App* cmd = StatementCommand(ctl, group, "adjust",
+    CLI::App* cmd = StatementCommand(ctl, group, "add-adjustment",
                                      "Add an adjustment line to an issued statement", o, true);
     cmd->add_option("--amount", o->amount, "signed amount, e.g. -120.00")->required();
     cmd->add_option("--currency", o->currency, "ISO 4217 code")->capture_default_str();
     cmd->add_option("--reason", o->reason, "why (required)")->required();
     cmd->add_option("--line", o->line, "the line concerned");
     ctl.SetAction(cmd, [&ctl, o, print_view] {
-      absl::StatusOr<common::v1::Money> amount = ParseAmount(o->amount, o->currency);
+      absl::StatusOr<common::v1::Money> amount = ParseMoney(o->amount, o->currency);
       if (!amount.ok())
         return ctl.UsageError(absl::StrCat("--amount: ", amount.status().message()));
       v1::AddAdjustmentRequest req;
@@ -270,8 +242,8 @@ void AddStatementCommands(Ctl& ctl, CLI::App* group) {
       *req.mutable_amount() = *amount;
       req.set_reason(o->reason);
       req.set_line_key(o->line);
-      return Call(ctl, &Stub::AddAdjustment, req,
-                  [&](const v1::AddAdjustmentResponse& r) { print_view(r.statement()); });
+      return ctl.Call(&Stub::AddAdjustment, req,
+                      [&](const v1::AddAdjustmentResponse& r) { print_view(r.statement()); });
     });
   }
   {
@@ -287,7 +259,7 @@ void AddStatementCommands(Ctl& ctl, CLI::App* group) {
       req.set_period_id(o->period);
       req.set_line_key(o->line);
       req.set_comment(o->comment);
-      return Call(ctl, &Stub::DisputeLine, req, [&](const v1::DisputeLineResponse& r) {
+      return ctl.Call(&Stub::DisputeLine, req, [&](const v1::DisputeLineResponse& r) {
         ctl.out() << "dispute " << r.dispute_id() << "\n\n";
         print_view(r.statement());
       });
@@ -302,7 +274,7 @@ void AddStatementCommands(Ctl& ctl, CLI::App* group) {
     cmd->add_option("--currency", o->currency, "ISO 4217 code")->capture_default_str();
     cmd->add_option("--reason", o->reason, "why (required)")->required();
     ctl.SetAction(cmd, [&ctl, o, print_view] {
-      absl::StatusOr<common::v1::Money> amount = ParseAmount(o->amount, o->currency);
+      absl::StatusOr<common::v1::Money> amount = ParseMoney(o->amount, o->currency);
       if (!amount.ok())
         return ctl.UsageError(absl::StrCat("--amount: ", amount.status().message()));
       v1::AcceptDisputeRequest req;
@@ -312,8 +284,8 @@ void AddStatementCommands(Ctl& ctl, CLI::App* group) {
       req.set_dispute_id(o->dispute);
       *req.mutable_amount() = *amount;
       req.set_reason(o->reason);
-      return Call(ctl, &Stub::AcceptDispute, req,
-                  [&](const v1::AcceptDisputeResponse& r) { print_view(r.statement()); });
+      return ctl.Call(&Stub::AcceptDispute, req,
+                      [&](const v1::AcceptDisputeResponse& r) { print_view(r.statement()); });
     });
   }
   {
@@ -329,8 +301,8 @@ void AddStatementCommands(Ctl& ctl, CLI::App* group) {
       req.set_period_id(o->period);
       req.set_dispute_id(o->dispute);
       req.set_reason(o->reason);
-      return Call(ctl, &Stub::RejectDispute, req,
-                  [&](const v1::RejectDisputeResponse& r) { print_view(r.statement()); });
+      return ctl.Call(&Stub::RejectDispute, req,
+                      [&](const v1::RejectDisputeResponse& r) { print_view(r.statement()); });
     });
   }
   {
@@ -347,18 +319,18 @@ void AddStatementCommands(Ctl& ctl, CLI::App* group) {
       req.set_period_id(o->period);
       req.set_plan_id(o->plan_id);
       req.set_plan_version(o->plan_version);
-      return Call(ctl, &Stub::RecalculateStatement, req,
-                  [&](const v1::RecalculateStatementResponse& r) {
-                    Table table({"LINE", "BEFORE", "AFTER", "DIFFERENCE"}, {1, 2, 3});
-                    for (const v1::LineDifference& d : r.lines()) {
-                      table.AddRow({d.key(), d.has_before() ? FormatMoney(d.before()) : "-",
-                                    d.has_after() ? FormatMoney(d.after()) : "-",
-                                    FormatMoney(d.difference())});
-                    }
-                    table.AddRow({"total", FormatMoney(r.total_before()),
-                                  FormatMoney(r.total_after()), FormatMoney(r.total_difference())});
-                    table.Print(ctl.out());
-                  });
+      return ctl.Call(
+          &Stub::RecalculateStatement, req, [&](const v1::RecalculateStatementResponse& r) {
+            Table table({"LINE", "BEFORE", "AFTER", "DIFFERENCE"}, {1, 2, 3});
+            for (const v1::LineDifference& d : r.lines()) {
+              table.AddRow({d.key(), d.has_before() ? FormatMoney(d.before()) : "-",
+                            d.has_after() ? FormatMoney(d.after()) : "-",
+                            FormatMoney(d.difference())});
+            }
+            table.AddRow({"total", FormatMoney(r.total_before()), FormatMoney(r.total_after()),
+                          FormatMoney(r.total_difference())});
+            table.Print(ctl.out());
+          });
     });
   }
 }
@@ -373,7 +345,7 @@ void AddPlanCommands(Ctl& ctl, CLI::App* group) {
         group->add_subcommand("publish-plan", "Publish a plan version from a JSON file");
     cmd->add_option("--file", o->file, "salesperf.incentives.v1.Plan as JSON")->required();
     cmd->add_option("--note", o->note, "why this version");
-    AddRequestId(cmd, o->request_id);
+    AddRequestIdOption(cmd, o->request_id);
     ctl.SetAction(cmd, [&ctl, o] {
       v1::PublishPlanRequest req;
       if (absl::Status s = ReadJson(o->file, req.mutable_plan()); !s.ok()) {
@@ -381,7 +353,7 @@ void AddPlanCommands(Ctl& ctl, CLI::App* group) {
       }
       req.set_request_id(ctl.RequestId(o->request_id));
       req.set_note(o->note);
-      return Call(ctl, &Stub::PublishPlan, req, [&](const v1::PublishPlanResponse& r) {
+      return ctl.Call(&Stub::PublishPlan, req, [&](const v1::PublishPlanResponse& r) {
         PrintFields(ctl.out(), {{"plan", r.plan().plan_id()},
                                 {"version", absl::StrCat(r.plan().version())},
                                 {"effective from", r.plan().effective_from()}});
@@ -394,22 +366,22 @@ void AddPlanCommands(Ctl& ctl, CLI::App* group) {
       int64_t version = 0;
     };
     auto o = std::make_shared<Opts>();
-    CLI::App* cmd = group->add_subcommand("plan", "Show a plan version");
+    CLI::App* cmd = group->add_subcommand("get-plan", "Show a plan version");
     cmd->add_option("plan,--plan", o->plan, "plan id")->required();
     cmd->add_option("--version", o->version, "version (default: the latest)");
     ctl.SetAction(cmd, [&ctl, o] {
       v1::GetPlanRequest req;
       req.set_plan_id(o->plan);
       req.set_version(o->version);
-      return Call(ctl, &Stub::GetPlan, req,
-                  [&](const v1::GetPlanResponse& r) { PrintPlanInfo(ctl, r.info()); });
+      return ctl.Call(&Stub::GetPlan, req,
+                      [&](const v1::GetPlanResponse& r) { PrintPlanInfo(ctl, r.info()); });
     });
   }
   {
-    CLI::App* cmd = group->add_subcommand("plans", "List the plans");
+    CLI::App* cmd = group->add_subcommand("list-plans", "List the plans");
     ctl.SetAction(cmd, [&ctl] {
-      return Call(
-          ctl, &Stub::ListPlans, v1::ListPlansRequest(), [&](const v1::ListPlansResponse& r) {
+      return ctl.Call(
+          &Stub::ListPlans, v1::ListPlansRequest(), [&](const v1::ListPlansResponse& r) {
             Table table({"PLAN", "NAME", "LATEST", "FROM", "TO", "RETIRED FROM"});
             for (const v1::PlanInfo& p : r.plans()) {
               table.AddRow({p.plan_id(), OrDash(p.latest().name()),
@@ -429,7 +401,7 @@ void AddPlanCommands(Ctl& ctl, CLI::App* group) {
     CLI::App* cmd = group->add_subcommand("assign-plan", "Replace a plan's assignees");
     cmd->add_option("--plan", o->plan, "plan id")->required();
     cmd->add_option("--to", o->assignees, "rep:ID, team:ID or region:ID (repeat)")->required();
-    AddRequestId(cmd, o->request_id);
+    AddRequestIdOption(cmd, o->request_id);
     ctl.SetAction(cmd, [&ctl, o] {
       v1::AssignPlanRequest req;
       req.set_request_id(ctl.RequestId(o->request_id));
@@ -448,8 +420,8 @@ void AddPlanCommands(Ctl& ctl, CLI::App* group) {
         }
         out->set_id(kv.second);
       }
-      return Call(ctl, &Stub::AssignPlan, req,
-                  [&](const v1::AssignPlanResponse& r) { PrintPlanInfo(ctl, r.plan()); });
+      return ctl.Call(&Stub::AssignPlan, req,
+                      [&](const v1::AssignPlanResponse& r) { PrintPlanInfo(ctl, r.plan()); });
     });
   }
   {
@@ -461,7 +433,7 @@ void AddPlanCommands(Ctl& ctl, CLI::App* group) {
     cmd->add_option("--plan", o->plan, "plan id")->required();
     cmd->add_option("--from", o->from, "first day without the plan, YYYY-MM-DD")->required();
     cmd->add_option("--reason", o->reason, "why (required)")->required();
-    AddRequestId(cmd, o->request_id);
+    AddRequestIdOption(cmd, o->request_id);
     ctl.SetAction(cmd, [&ctl, o] {
       if (!ValidateDate(o->from).ok()) return ctl.UsageError("--from: must be YYYY-MM-DD");
       v1::RetirePlanRequest req;
@@ -469,8 +441,8 @@ void AddPlanCommands(Ctl& ctl, CLI::App* group) {
       req.set_plan_id(o->plan);
       req.set_retired_from(o->from);
       req.set_reason(o->reason);
-      return Call(ctl, &Stub::RetirePlan, req,
-                  [&](const v1::RetirePlanResponse& r) { PrintPlanInfo(ctl, r.plan()); });
+      return ctl.Call(&Stub::RetirePlan, req,
+                      [&](const v1::RetirePlanResponse& r) { PrintPlanInfo(ctl, r.plan()); });
     });
   }
   {
@@ -493,7 +465,7 @@ void AddPlanCommands(Ctl& ctl, CLI::App* group) {
       }
       req.set_period_id(o->period);
       for (const std::string& r : o->reps) req.add_rep_ids(r);
-      return Call(ctl, &Stub::WhatIf, req, [&](const v1::WhatIfResponse& r) {
+      return ctl.Call(&Stub::WhatIf, req, [&](const v1::WhatIfResponse& r) {
         Table reps({"REP", "CURRENT PLAN", "CURRENT", "PROPOSED", "DIFFERENCE"}, {2, 3, 4});
         for (const v1::RepWhatIf& w : r.reps()) {
           reps.AddRow({w.rep_id(),
@@ -528,14 +500,14 @@ void AddContestCommands(Ctl& ctl, CLI::App* group) {
     auto o = std::make_shared<Opts>();
     CLI::App* cmd = group->add_subcommand("create-contest", "Create a contest from a JSON file");
     cmd->add_option("--file", o->file, "salesperf.incentives.v1.Contest as JSON")->required();
-    AddRequestId(cmd, o->request_id);
+    AddRequestIdOption(cmd, o->request_id);
     ctl.SetAction(cmd, [&ctl, o] {
       v1::CreateContestRequest req;
       if (absl::Status s = ReadJson(o->file, req.mutable_contest()); !s.ok()) {
         return ctl.UsageError(absl::StrCat("--file: ", s.message()));
       }
       req.set_request_id(ctl.RequestId(o->request_id));
-      return Call(ctl, &Stub::CreateContest, req, [&](const v1::CreateContestResponse& r) {
+      return ctl.Call(&Stub::CreateContest, req, [&](const v1::CreateContestResponse& r) {
         PrintFields(ctl.out(), {{"contest", r.contest().contest_id()},
                                 {"metric", r.contest().metric()},
                                 {"period", r.contest().period_id()}});
@@ -547,19 +519,20 @@ void AddContestCommands(Ctl& ctl, CLI::App* group) {
       std::string contest;
     };
     auto o = std::make_shared<Opts>();
-    CLI::App* cmd = group->add_subcommand("standings", "Live (or final) standings of a contest");
+    CLI::App* cmd =
+        group->add_subcommand("contest-standings", "Live (or final) standings of a contest");
     cmd->add_option("contest,--contest", o->contest, "contest id")->required();
     ctl.SetAction(cmd, [&ctl, o] {
       v1::GetContestStandingsRequest req;
       req.set_contest_id(o->contest);
-      return Call(ctl, &Stub::GetContestStandings, req,
-                  [&](const v1::GetContestStandingsResponse& r) {
-                    ctl.out() << r.contest().contest_id() << " ("
-                              << (r.status() == v1::CONTEST_STATUS_CLOSED ? "closed: winners fixed"
-                                                                          : "open: live")
-                              << ")\n\n";
-                    PrintStandings(ctl, r.standings());
-                  });
+      return ctl.Call(
+          &Stub::GetContestStandings, req, [&](const v1::GetContestStandingsResponse& r) {
+            ctl.out() << r.contest().contest_id() << " ("
+                      << (r.status() == v1::CONTEST_STATUS_CLOSED ? "closed: winners fixed"
+                                                                  : "open: live")
+                      << ")\n\n";
+            PrintStandings(ctl, r.standings());
+          });
     });
   }
   {
@@ -569,13 +542,14 @@ void AddContestCommands(Ctl& ctl, CLI::App* group) {
     auto o = std::make_shared<Opts>();
     CLI::App* cmd = group->add_subcommand("close-contest", "Fix a finished contest's winners");
     cmd->add_option("contest,--contest", o->contest, "contest id")->required();
-    AddRequestId(cmd, o->request_id);
+    AddRequestIdOption(cmd, o->request_id);
     ctl.SetAction(cmd, [&ctl, o] {
       v1::CloseContestRequest req;
       req.set_request_id(ctl.RequestId(o->request_id));
       req.set_contest_id(o->contest);
-      return Call(ctl, &Stub::CloseContest, req,
-                  [&](const v1::CloseContestResponse& r) { PrintStandings(ctl, r.standings()); });
+      return ctl.Call(&Stub::CloseContest, req, [&](const v1::CloseContestResponse& r) {
+        PrintStandings(ctl, r.standings());
+      });
     });
   }
 }

@@ -2,8 +2,6 @@
 // server (services/targets/testing/service_fixture.h: RocksDB in a TempDir, a FakeClock
 // reading 2026-11-02 10:00 Shanghai, 127.0.0.1:0) and checks what a user sees: stdout,
 // stderr and the exit code.
-#include <sys/wait.h>
-
 #include <fstream>
 #include <sstream>
 #include <string>
@@ -18,6 +16,7 @@
 #include "libs/testing/child_process.h"
 #include "nlohmann/json.hpp"
 #include "services/targets/testing/service_fixture.h"
+#include "tools/salesperfctl/testing/ctl_runner.h"
 
 namespace salesperf::ctl {
 namespace {
@@ -35,77 +34,28 @@ using ::testing::StartsWith;
 // (exit 1), so exit 2 there proves the input was refused before any RPC.
 constexpr char kNowhere[] = "127.0.0.1:1";
 
-struct Result {
-  int exit_code = -1;
-  std::vector<std::string> out;  // stdout lines
-  std::string err;               // stderr
-
-  std::string Out() const { return absl::StrJoin(out, "\n"); }
-  std::vector<std::string> ErrLines() const { return absl::StrSplit(err, '\n', absl::SkipEmpty()); }
-};
+using Result = testing::CtlResult;
 
 class SalesperfctlTest : public targets::testing::ServiceFixture {
  protected:
   void SetUp() override {
     ServiceFixture::SetUp();
-    binary_ = ChildProcess::FindBuiltBinary("salesperfctl");
-    ASSERT_FALSE(binary_.empty()) << "build salesperfctl first";
     address_ = absl::StrCat("127.0.0.1:", server_->port());
+    ctl_ = std::make_unique<testing::CtlRunner>(dir_.Sub("ctl"), address_);
+    ASSERT_FALSE(ctl_->binary().empty()) << "build salesperfctl first";
   }
 
-  // Runs salesperfctl with exactly `args`, the SALESPERF_* variables of the test's own
-  // environment removed and `env` ("NAME=value") added.
   Result RunRaw(const std::vector<std::string>& args, const std::vector<std::string>& env = {}) {
-    Result result;
-    const std::string err_file = dir_.Sub(absl::StrCat("stderr-", ++runs_));
-    std::vector<std::string> argv = {"/usr/bin/env"};
-    for (const char* name : {"SALESPERF_SERVER", "SALESPERF_TOKEN", "SALESPERF_OUTPUT",
-                             "SALESPERF_ACTOR", "SALESPERF_TIMEOUT"}) {
-      argv.insert(argv.end(), {"-u", name});
-    }
-    argv.insert(argv.end(), env.begin(), env.end());
-    // ChildProcess passes stderr through; the shell sends it to a file to be read back.
-    argv.insert(argv.end(),
-                {"/bin/sh", "-c", "f=$1; shift; exec \"$@\" 2>\"$f\"", "sh", err_file, binary_});
-    argv.insert(argv.end(), args.begin(), args.end());
-    absl::StatusOr<std::unique_ptr<ChildProcess>> child = ChildProcess::Start(argv);
-    EXPECT_TRUE(child.ok()) << child.status();
-    if (!child.ok()) return result;
-    while (true) {
-      absl::StatusOr<std::string> line = (*child)->ReadLine(absl::Seconds(60));
-      if (!line.ok()) {
-        EXPECT_EQ(line.status().code(), absl::StatusCode::kOutOfRange) << line.status();
-        break;
-      }
-      result.out.push_back(*line);
-    }
-    absl::StatusOr<int> status = (*child)->Wait(absl::Seconds(60));
-    EXPECT_TRUE(status.ok()) << status.status();
-    if (status.ok() && WIFEXITED(*status)) result.exit_code = WEXITSTATUS(*status);
-    std::ifstream in(err_file);
-    std::stringstream buffer;
-    buffer << in.rdbuf();
-    result.err = buffer.str();
-    return result;
+    return ctl_->RunRaw(args, env);
   }
-
   // Runs salesperfctl against the test server as `actor`.
-  Result Run(std::vector<std::string> args, const std::string& actor = "ceo") {
-    std::vector<std::string> full = {"--server", address_, "--actor", actor};
-    full.insert(full.end(), args.begin(), args.end());
-    return RunRaw(full);
+  Result Run(const std::vector<std::string>& args, const std::string& actor = "ceo") {
+    return ctl_->Run(args, actor);
   }
+  nlohmann::json Json(const Result& r) { return testing::CtlRunner::Json(r); }
 
-  nlohmann::json Json(const Result& r) {
-    EXPECT_EQ(r.exit_code, 0) << r.err;
-    nlohmann::json j = nlohmann::json::parse(r.Out(), nullptr, /*allow_exceptions=*/false);
-    EXPECT_FALSE(j.is_discarded()) << r.Out();
-    return j;
-  }
-
-  std::string binary_;
   std::string address_;
-  int runs_ = 0;
+  std::unique_ptr<testing::CtlRunner> ctl_;
 };
 
 TEST_F(SalesperfctlTest, CreateRegionPrintsAlignedFields) {

@@ -50,19 +50,6 @@ class Input {
   std::string error_;
 };
 
-template <typename Req, typename Resp>
-int Call(Ctl& ctl, grpc::Status (Stub::*method)(grpc::ClientContext*, const Req&, Resp*),
-         const Req& request, const std::type_identity_t<std::function<void(const Resp&)>>& print) {
-  std::unique_ptr<Stub> stub = v1::TargetsService::NewStub(ctl.Channel());
-  return ctl.Unary(*stub, method, request, print);
-}
-
-CLI::Option* AddRequestId(CLI::App* cmd, std::string& request_id) {
-  return cmd->add_option("--request-id", request_id,
-                         "idempotency key; the same key again returns the first result "
-                         "(default: a new UUID, printed on stderr)");
-}
-
 // The target id as `--target ID` or as the first positional argument.
 CLI::Option* AddTargetId(CLI::App* cmd, std::string& target_id) {
   return cmd->add_option("target,--target", target_id, "target id")->required();
@@ -159,12 +146,6 @@ void PrintTargetTable(Ctl& ctl, const google::protobuf::RepeatedPtrField<v1::Tar
                   OrDash(t.parent_target_id()), t.name()});
   }
   table.Print(ctl.out());
-}
-
-void PrintNextPage(Ctl& ctl, const common::v1::PageResponse& page) {
-  if (!page.next_page_token().empty()) {
-    ctl.err() << "more results: --page-token " << page.next_page_token() << "\n";
-  }
 }
 
 std::string Assignments(const v1::Rep& rep) {
@@ -273,7 +254,7 @@ void AddSetSettings(Ctl& ctl, CLI::App* group) {
                   "a public holiday on a weekday, YYYY-MM-DD (repeat the flag)");
   cmd->add_option("--make-up-working-day", o->make_up_working_days,
                   "a weekend day that is a working day, YYYY-MM-DD (repeat the flag)");
-  AddRequestId(cmd, o->request_id);
+  AddRequestIdOption(cmd, o->request_id);
   ctl.SetAction(cmd, [&ctl, o] {
     Input in;
     for (const std::string& d : o->non_working_days) in.Check("--non-working-day", ValidateDate(d));
@@ -290,8 +271,8 @@ void AddSetSettings(Ctl& ctl, CLI::App* group) {
     s->set_fiscal_year_start_month(o->fiscal_year_start_month);
     for (const std::string& d : o->non_working_days) s->add_non_working_days(d);
     for (const std::string& d : o->make_up_working_days) s->add_make_up_working_days(d);
-    return Call(
-        ctl, &Stub::SetOrganisationSettings, req,
+    return ctl.Call(
+        &Stub::SetOrganisationSettings, req,
         [&](const v1::SetOrganisationSettingsResponse& r) { PrintSettings(ctl, r.settings()); });
   });
 }
@@ -305,7 +286,7 @@ void AddCreateRegion(Ctl& ctl, CLI::App* group) {
   cmd->add_option("--id", o->id, "region id")->required();
   cmd->add_option("--name", o->name, "display name")->required();
   cmd->add_option("--from", o->from, "first day, YYYY-MM-DD (default: today)");
-  AddRequestId(cmd, o->request_id);
+  AddRequestIdOption(cmd, o->request_id);
   ctl.SetAction(cmd, [&ctl, o] {
     Input in;
     in.Date("--from", o->from);
@@ -315,7 +296,7 @@ void AddCreateRegion(Ctl& ctl, CLI::App* group) {
     req.set_region_id(o->id);
     req.set_name(o->name);
     req.set_effective_from(o->from);
-    return Call(ctl, &Stub::CreateRegion, req, [&](const v1::CreateRegionResponse& r) {
+    return ctl.Call(&Stub::CreateRegion, req, [&](const v1::CreateRegionResponse& r) {
       PrintFields(ctl.out(), {{"region", r.region().region_id()},
                               {"name", r.region().name()},
                               {"from", r.region().effective_from()},
@@ -334,7 +315,7 @@ void AddCreateTeam(Ctl& ctl, CLI::App* group) {
   cmd->add_option("--region", o->region, "region id")->required();
   cmd->add_option("--name", o->name, "display name")->required();
   cmd->add_option("--from", o->from, "first day, YYYY-MM-DD (default: today)");
-  AddRequestId(cmd, o->request_id);
+  AddRequestIdOption(cmd, o->request_id);
   ctl.SetAction(cmd, [&ctl, o] {
     Input in;
     in.Date("--from", o->from);
@@ -345,7 +326,7 @@ void AddCreateTeam(Ctl& ctl, CLI::App* group) {
     req.set_region_id(o->region);
     req.set_name(o->name);
     req.set_effective_from(o->from);
-    return Call(ctl, &Stub::CreateTeam, req, [&](const v1::CreateTeamResponse& r) {
+    return ctl.Call(&Stub::CreateTeam, req, [&](const v1::CreateTeamResponse& r) {
       PrintFields(ctl.out(), {{"team", r.team().team_id()},
                               {"name", r.team().name()},
                               {"region", r.team().region_id()},
@@ -365,7 +346,7 @@ void AddHireRep(Ctl& ctl, CLI::App* group) {
   cmd->add_option("--name", o->name, "display name")->required();
   cmd->add_option("--team", o->team, "team id")->required();
   cmd->add_option("--from", o->from, "first day in the team, YYYY-MM-DD (default: today)");
-  AddRequestId(cmd, o->request_id);
+  AddRequestIdOption(cmd, o->request_id);
   ctl.SetAction(cmd, [&ctl, o] {
     Input in;
     in.Date("--from", o->from);
@@ -376,8 +357,8 @@ void AddHireRep(Ctl& ctl, CLI::App* group) {
     req.set_display_name(o->name);
     req.set_team_id(o->team);
     req.set_effective_from(o->from);
-    return Call(ctl, &Stub::HireRep, req,
-                [&](const v1::HireRepResponse& r) { PrintRep(ctl, r.rep()); });
+    return ctl.Call(&Stub::HireRep, req,
+                    [&](const v1::HireRepResponse& r) { PrintRep(ctl, r.rep()); });
   });
 }
 
@@ -391,7 +372,7 @@ void AddMoveRep(Ctl& ctl, CLI::App* group) {
   cmd->add_option("--rep", o->rep, "rep id")->required();
   cmd->add_option("--to-team", o->to_team, "team id")->required();
   cmd->add_option("--from", o->from, "first day in the new team, YYYY-MM-DD (default: today)");
-  AddRequestId(cmd, o->request_id);
+  AddRequestIdOption(cmd, o->request_id);
   ctl.SetAction(cmd, [&ctl, o] {
     Input in;
     in.Date("--from", o->from);
@@ -401,8 +382,8 @@ void AddMoveRep(Ctl& ctl, CLI::App* group) {
     req.set_rep_id(o->rep);
     req.set_to_team_id(o->to_team);
     req.set_effective_from(o->from);
-    return Call(ctl, &Stub::MoveRep, req,
-                [&](const v1::MoveRepResponse& r) { PrintRep(ctl, r.rep()); });
+    return ctl.Call(&Stub::MoveRep, req,
+                    [&](const v1::MoveRepResponse& r) { PrintRep(ctl, r.rep()); });
   });
 }
 
@@ -417,7 +398,7 @@ void AddAssignManager(Ctl& ctl, CLI::App* group) {
   cmd->add_option("--manager", o->manager, "the manager's user id (a rep id for a rep)")
       ->required();
   cmd->add_option("--from", o->from, "first day, YYYY-MM-DD (default: today)");
-  AddRequestId(cmd, o->request_id);
+  AddRequestIdOption(cmd, o->request_id);
   ctl.SetAction(cmd, [&ctl, o] {
     Input in;
     common::v1::ScopeRef scope = in.Take("--scope", ParseScope(o->scope));
@@ -428,7 +409,7 @@ void AddAssignManager(Ctl& ctl, CLI::App* group) {
     *req.mutable_scope() = scope;
     req.set_manager_id(o->manager);
     req.set_effective_from(o->from);
-    return Call(ctl, &Stub::AssignManager, req, [&](const v1::AssignManagerResponse& r) {
+    return ctl.Call(&Stub::AssignManager, req, [&](const v1::AssignManagerResponse& r) {
       PrintFields(ctl.out(), {{"scope", ScopeToString(r.scope())},
                               {"manager", r.manager_id()},
                               {"from", r.effective_from()}});
@@ -444,7 +425,7 @@ void AddDeactivateRep(Ctl& ctl, CLI::App* group) {
   CLI::App* cmd = group->add_subcommand("deactivate-rep", "A rep leaves the organisation");
   cmd->add_option("--rep", o->rep, "rep id")->required();
   cmd->add_option("--from", o->from, "first day without a team, YYYY-MM-DD (default: today)");
-  AddRequestId(cmd, o->request_id);
+  AddRequestIdOption(cmd, o->request_id);
   ctl.SetAction(cmd, [&ctl, o] {
     Input in;
     in.Date("--from", o->from);
@@ -453,8 +434,8 @@ void AddDeactivateRep(Ctl& ctl, CLI::App* group) {
     req.set_request_id(ctl.RequestId(o->request_id));
     req.set_rep_id(o->rep);
     req.set_effective_from(o->from);
-    return Call(ctl, &Stub::DeactivateRep, req,
-                [&](const v1::DeactivateRepResponse& r) { PrintRep(ctl, r.rep()); });
+    return ctl.Call(&Stub::DeactivateRep, req,
+                    [&](const v1::DeactivateRepResponse& r) { PrintRep(ctl, r.rep()); });
   });
 }
 
@@ -471,7 +452,7 @@ void AddOrg(Ctl& ctl, CLI::App* group) {
     if (!in.ok()) return ctl.UsageError(in.error());
     v1::GetOrganisationRequest req;
     req.set_as_of(o->as_of);
-    return Call(ctl, &Stub::GetOrganisation, req, [&](const v1::GetOrganisationResponse& r) {
+    return ctl.Call(&Stub::GetOrganisation, req, [&](const v1::GetOrganisationResponse& r) {
       PrintOrganisation(ctl, r.organisation());
     });
   });
@@ -503,9 +484,9 @@ void AddReps(Ctl& ctl, CLI::App* group) {
     req.set_include_inactive(o->include_inactive);
     req.mutable_page()->set_page_size(o->page_size);
     req.mutable_page()->set_page_token(o->page_token);
-    return Call(ctl, &Stub::ListReps, req, [&](const v1::ListRepsResponse& r) {
+    return ctl.Call(&Stub::ListReps, req, [&](const v1::ListRepsResponse& r) {
       PrintRepTable(ctl, r.reps());
-      PrintNextPage(ctl, r.page());
+      ctl.PrintNextPage(r.page());
     });
   });
 }
@@ -538,7 +519,7 @@ void AddDraft(Ctl& ctl, CLI::App* group) {
                   "growth over --reference-value in percent, e.g. 10% or -5.5; the value is "
                   "then computed (or checked)");
   cmd->add_option("--note", o->note, "how the value was arrived at");
-  AddRequestId(cmd, o->request_id);
+  AddRequestIdOption(cmd, o->request_id);
   ctl.SetAction(cmd, [&ctl, o] {
     Input in;
     const common::v1::ScopeRef scope = in.Take("--scope", ParseScope(o->scope));
@@ -583,8 +564,8 @@ void AddDraft(Ctl& ctl, CLI::App* group) {
     basis->set_reference_period_id(o->reference_period);
     basis->set_growth_rate_bp(growth_bp);
     basis->set_note(o->note);
-    return Call(ctl, &Stub::DraftTarget, req,
-                [&](const v1::DraftTargetResponse& r) { PrintTarget(ctl, r.target()); });
+    return ctl.Call(&Stub::DraftTarget, req,
+                    [&](const v1::DraftTargetResponse& r) { PrintTarget(ctl, r.target()); });
   });
 }
 
@@ -598,15 +579,15 @@ void AddPropose(Ctl& ctl, CLI::App* group) {
   AddTargetId(cmd, o->target);
   AddExpectedVersion(cmd, o->expected_version);
   cmd->add_option("--comment", o->comment, "a note for the approver");
-  AddRequestId(cmd, o->request_id);
+  AddRequestIdOption(cmd, o->request_id);
   ctl.SetAction(cmd, [&ctl, o] {
     v1::ProposeTargetRequest req;
     req.set_request_id(ctl.RequestId(o->request_id));
     req.set_target_id(o->target);
     req.set_expected_version(o->expected_version);
     req.set_comment(o->comment);
-    return Call(ctl, &Stub::ProposeTarget, req,
-                [&](const v1::ProposeTargetResponse& r) { PrintTarget(ctl, r.target()); });
+    return ctl.Call(&Stub::ProposeTarget, req,
+                    [&](const v1::ProposeTargetResponse& r) { PrintTarget(ctl, r.target()); });
   });
 }
 
@@ -623,7 +604,7 @@ void AddApprove(Ctl& ctl, CLI::App* group) {
   cmd->add_option("--value", o->value, "the value being approved: refused if the target's differs");
   cmd->add_option("--currency", o->currency, "currency of a money --value");
   cmd->add_option("--comment", o->comment, "why");
-  AddRequestId(cmd, o->request_id);
+  AddRequestIdOption(cmd, o->request_id);
   ctl.SetAction(cmd, [&ctl, o] {
     Input in;
     std::optional<v1::TargetValue> value;
@@ -635,8 +616,8 @@ void AddApprove(Ctl& ctl, CLI::App* group) {
     req.set_expected_version(o->expected_version);
     if (value.has_value()) *req.mutable_value() = *value;
     req.set_comment(o->comment);
-    return Call(ctl, &Stub::ApproveTarget, req,
-                [&](const v1::ApproveTargetResponse& r) { PrintTarget(ctl, r.target()); });
+    return ctl.Call(&Stub::ApproveTarget, req,
+                    [&](const v1::ApproveTargetResponse& r) { PrintTarget(ctl, r.target()); });
   });
 }
 
@@ -653,7 +634,7 @@ void AddAdjust(Ctl& ctl, CLI::App* group) {
   cmd->add_option("--value", o->value, "the new value")->required();
   cmd->add_option("--currency", o->currency, "currency of a money --value");
   cmd->add_option("--reason", o->reason, "why; required once the target is approved");
-  AddRequestId(cmd, o->request_id);
+  AddRequestIdOption(cmd, o->request_id);
   ctl.SetAction(cmd, [&ctl, o] {
     Input in;
     const v1::TargetValue value = in.Take("--value", ParseValueGuessKind(o->value, o->currency));
@@ -664,8 +645,8 @@ void AddAdjust(Ctl& ctl, CLI::App* group) {
     req.set_expected_version(o->expected_version);
     *req.mutable_new_value() = value;
     req.set_reason(o->reason);
-    return Call(ctl, &Stub::AdjustTarget, req,
-                [&](const v1::AdjustTargetResponse& r) { PrintTarget(ctl, r.target()); });
+    return ctl.Call(&Stub::AdjustTarget, req,
+                    [&](const v1::AdjustTargetResponse& r) { PrintTarget(ctl, r.target()); });
   });
 }
 
@@ -731,7 +712,7 @@ void AddDecompose(Ctl& ctl, CLI::App* group) {
                   "explicit only: the declared unallocated remainder (parent - children)");
   AddExpectedVersion(cmd, o->expected_version);
   cmd->add_option("--comment", o->comment, "why");
-  AddRequestId(cmd, o->request_id);
+  AddRequestIdOption(cmd, o->request_id);
   ctl.SetAction(cmd, [&ctl, o] {
     const v1::DecompositionMethod method = o->method == "even" ? v1::DECOMPOSITION_METHOD_EVEN
                                            : o->method == "weights"
@@ -752,7 +733,7 @@ void AddDecompose(Ctl& ctl, CLI::App* group) {
     req.set_expected_version(o->expected_version);
     req.set_method(method);
     req.set_comment(o->comment);
-    return Call(ctl, &Stub::DecomposeTarget, req, [&](const v1::DecomposeTargetResponse& r) {
+    return ctl.Call(&Stub::DecomposeTarget, req, [&](const v1::DecomposeTargetResponse& r) {
       const v1::Target& p = r.parent();
       std::string remainder = "-";
       if (p.decomposition().has_unallocated_remainder()) {
@@ -779,15 +760,15 @@ void AddClose(Ctl& ctl, CLI::App* group) {
   AddTargetId(cmd, o->target);
   cmd->add_option("--reason", o->reason, "why")->required();
   AddExpectedVersion(cmd, o->expected_version);
-  AddRequestId(cmd, o->request_id);
+  AddRequestIdOption(cmd, o->request_id);
   ctl.SetAction(cmd, [&ctl, o] {
     v1::CloseTargetRequest req;
     req.set_request_id(ctl.RequestId(o->request_id));
     req.set_target_id(o->target);
     req.set_expected_version(o->expected_version);
     req.set_reason(o->reason);
-    return Call(ctl, &Stub::CloseTarget, req,
-                [&](const v1::CloseTargetResponse& r) { PrintTarget(ctl, r.target()); });
+    return ctl.Call(&Stub::CloseTarget, req,
+                    [&](const v1::CloseTargetResponse& r) { PrintTarget(ctl, r.target()); });
   });
 }
 
@@ -798,8 +779,8 @@ void AddGet(Ctl& ctl, CLI::App* group) {
   ctl.SetAction(cmd, [&ctl, target] {
     v1::GetTargetRequest req;
     req.set_target_id(*target);
-    return Call(ctl, &Stub::GetTarget, req,
-                [&](const v1::GetTargetResponse& r) { PrintTarget(ctl, r.target()); });
+    return ctl.Call(&Stub::GetTarget, req,
+                    [&](const v1::GetTargetResponse& r) { PrintTarget(ctl, r.target()); });
   });
 }
 
@@ -829,9 +810,9 @@ void AddList(Ctl& ctl, CLI::App* group) {
     req.set_parent_target_id(o->parent);
     req.mutable_page()->set_page_size(o->page_size);
     req.mutable_page()->set_page_token(o->page_token);
-    return Call(ctl, &Stub::ListTargets, req, [&](const v1::ListTargetsResponse& r) {
+    return ctl.Call(&Stub::ListTargets, req, [&](const v1::ListTargetsResponse& r) {
       PrintTargetTable(ctl, r.targets());
-      PrintNextPage(ctl, r.page());
+      ctl.PrintNextPage(r.page());
     });
   });
 }
@@ -843,7 +824,7 @@ void AddHistory(Ctl& ctl, CLI::App* group) {
   ctl.SetAction(cmd, [&ctl, target] {
     v1::GetTargetHistoryRequest req;
     req.set_target_id(*target);
-    return Call(ctl, &Stub::GetTargetHistory, req, [&](const v1::GetTargetHistoryResponse& r) {
+    return ctl.Call(&Stub::GetTargetHistory, req, [&](const v1::GetTargetHistoryResponse& r) {
       Table table({"VERSION", "CHANGE", "STATUS", "OLD VALUE", "NEW VALUE", "BY", "AT", "REASON"},
                   {0, 3, 4});
       for (const v1::TargetHistoryEntry& e : r.entries()) {
@@ -871,7 +852,7 @@ void AddRollup(Ctl& ctl, CLI::App* group) {
     v1::GetTargetRollupRequest req;
     req.set_target_id(o->target);
     req.set_depth(o->depth);
-    return Call(ctl, &Stub::GetTargetRollup, req, [&](const v1::GetTargetRollupResponse& r) {
+    return ctl.Call(&Stub::GetTargetRollup, req, [&](const v1::GetTargetRollupResponse& r) {
       Table table({"TARGET", "SCOPE", "STATUS", "VALUE", "CHILDREN SUM", "GAP", "UNALLOCATED"},
                   {3, 4, 5, 6});
       AddRollupRows(table, r.root(), 0);
@@ -896,7 +877,7 @@ void AddPace(Ctl& ctl, CLI::App* group) {
     v1::GetTargetPaceRequest req;
     req.set_target_id(o->target);
     req.set_as_of(o->as_of);
-    return Call(ctl, &Stub::GetTargetPace, req, [&](const v1::GetTargetPaceResponse& r) {
+    return ctl.Call(&Stub::GetTargetPace, req, [&](const v1::GetTargetPaceResponse& r) {
       PrintFields(
           ctl.out(),
           {{"target", r.target_id()},

@@ -3,6 +3,7 @@
 #include <cstdlib>
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
@@ -313,6 +314,67 @@ std::string FormatTimestamp(const google::protobuf::Timestamp& ts) {
   if (ts.seconds() == 0 && ts.nanos() == 0) return "-";
   return absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", absl::FromUnixSeconds(ts.seconds()),
                           absl::UTCTimeZone());
+}
+
+absl::StatusOr<common::v1::Money> ParseMoney(std::string_view text, std::string_view currency) {
+  // A currency written with the amount wins over the default.
+  const bool prefixed = !SplitCurrencyPrefix(text).first.empty();
+  absl::StatusOr<TargetValue> value =
+      ParseValue(text, ValueKind::kMoney, prefixed ? std::string_view() : currency);
+  if (!value.ok()) return value.status();
+  return value->money();
+}
+
+absl::StatusOr<google::protobuf::Timestamp> ParseTimestamp(std::string_view text) {
+  absl::Time t;
+  std::string error;
+  if (!absl::ParseTime(absl::RFC3339_full, ToAbsl(text), &t, &error)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "\"", ToAbsl(text), "\" is not an RFC 3339 time such as 2026-11-23T10:00:00+08:00"));
+  }
+  google::protobuf::Timestamp ts;
+  ts.set_seconds(absl::ToUnixSeconds(t));
+  ts.set_nanos(
+      static_cast<int32_t>(absl::ToInt64Nanoseconds(t - absl::FromUnixSeconds(ts.seconds()))));
+  return ts;
+}
+
+namespace {
+
+// "VISIT_STATUS_" for VisitStatus: the zero value's name without "UNSPECIFIED".
+std::string EnumPrefix(const google::protobuf::EnumDescriptor* type) {
+  const google::protobuf::EnumValueDescriptor* zero = type->FindValueByNumber(0);
+  if (zero == nullptr || !absl::EndsWith(zero->name(), "UNSPECIFIED")) return "";
+  return zero->name().substr(0, zero->name().size() - std::string_view("UNSPECIFIED").size());
+}
+
+}  // namespace
+
+std::string EnumLabel(const google::protobuf::EnumDescriptor* type, int number) {
+  const google::protobuf::EnumValueDescriptor* value = type->FindValueByNumber(number);
+  if (number == 0 || value == nullptr) return number == 0 ? "-" : absl::StrCat(number);
+  std::string label = value->name();
+  const std::string prefix = EnumPrefix(type);
+  if (absl::StartsWith(label, prefix)) label.erase(0, prefix.size());
+  return absl::AsciiStrToLower(label);
+}
+
+std::vector<std::string> EnumLabels(const google::protobuf::EnumDescriptor* type) {
+  std::vector<std::string> labels;
+  for (int i = 0; i < type->value_count(); ++i) {
+    if (type->value(i)->number() != 0) labels.push_back(EnumLabel(type, type->value(i)->number()));
+  }
+  return labels;
+}
+
+absl::StatusOr<int> ParseEnumLabel(const google::protobuf::EnumDescriptor* type,
+                                   std::string_view label) {
+  for (int i = 0; i < type->value_count(); ++i) {
+    const int number = type->value(i)->number();
+    if (number != 0 && EnumLabel(type, number) == label) return number;
+  }
+  return absl::InvalidArgumentError(absl::StrCat("unknown value \"", ToAbsl(label), "\"; one of ",
+                                                 absl::StrJoin(EnumLabels(type), ", ")));
 }
 
 std::string OrDash(std::string_view s) { return s.empty() ? "-" : std::string(s); }

@@ -22,6 +22,8 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "google/protobuf/descriptor.h"
+#include "google/protobuf/generated_enum_reflection.h"
 #include "google/protobuf/timestamp.pb.h"
 #include "salesperf/common/v1/ids.pb.h"
 #include "salesperf/common/v1/money.pb.h"
@@ -74,6 +76,44 @@ absl::StatusOr<targets::v1::TargetValue> ParseValue(std::string_view text, Value
 // The server checks the kind against the target's metric.
 absl::StatusOr<targets::v1::TargetValue> ParseValueGuessKind(std::string_view text,
                                                              std::string_view currency);
+
+// Money typed by a user: "12000.50" in `currency`, or "CNY 12,000.50" (the currency
+// first, as tables show it; it wins over `currency`). Digits beyond the currency's minor
+// unit are refused.
+absl::StatusOr<common::v1::Money> ParseMoney(std::string_view text, std::string_view currency);
+
+// An RFC 3339 instant such as 2026-11-23T10:00:00+08:00.
+absl::StatusOr<google::protobuf::Timestamp> ParseTimestamp(std::string_view text);
+
+// Proto enums on the command line and in tables: the lower-case value name without the
+// enum's prefix ("VISIT_STATUS_CHECKED_IN" is "checked_in"). The zero (unspecified)
+// value is "-" and is never offered or accepted.
+std::string EnumLabel(const google::protobuf::EnumDescriptor* type, int number);
+std::vector<std::string> EnumLabels(const google::protobuf::EnumDescriptor* type);
+// INVALID_ARGUMENT naming the accepted labels.
+absl::StatusOr<int> ParseEnumLabel(const google::protobuf::EnumDescriptor* type,
+                                   std::string_view label);
+
+template <typename E>
+std::string EnumLabel(E value) {
+  return EnumLabel(google::protobuf::GetEnumDescriptor<E>(), static_cast<int>(value));
+}
+template <typename E>
+std::vector<std::string> EnumLabels() {
+  return EnumLabels(google::protobuf::GetEnumDescriptor<E>());
+}
+template <typename E>
+absl::StatusOr<E> ParseEnumLabel(std::string_view label) {
+  absl::StatusOr<int> number = ParseEnumLabel(google::protobuf::GetEnumDescriptor<E>(), label);
+  if (!number.ok()) return number.status();
+  return static_cast<E>(*number);
+}
+// The value of an optional flag that Ctl::Choices(EnumLabels<E>()) has checked: the
+// zero value when the flag was not given.
+template <typename E>
+E EnumFromChoice(std::string_view label) {
+  return label.empty() ? E() : ParseEnumLabel<E>(label).value_or(E());
+}
 
 // For people: "CNY 1,200,000.00", "1,200 calls", "25.00%", "-" when unset. `unit` is the
 // target's unit ("calls"), shown after counts; empty for none.

@@ -15,6 +15,38 @@ namespace {
 using ::salesperf::testing::StatusIs;
 using ::testing::HasSubstr;
 
+TEST(ValuesTest, ProtoEnumsAsLowerCaseLabels) {
+  EXPECT_EQ(EnumLabel(targets::v1::TARGET_STATUS_APPROVED), "approved");
+  EXPECT_EQ(EnumLabel(common::v1::SCOPE_KIND_REGION), "region");
+  // The unspecified value is never a label.
+  EXPECT_EQ(EnumLabel(targets::v1::TARGET_STATUS_UNSPECIFIED), "-");
+  EXPECT_EQ(EnumLabels<common::v1::ScopeKind>(),
+            (std::vector<std::string>{"company", "region", "team", "rep"}));
+  EXPECT_EQ(ParseEnumLabel<targets::v1::Metric>("deals_won").value(),
+            targets::v1::METRIC_DEALS_WON);
+  EXPECT_THAT(ParseEnumLabel<common::v1::ScopeKind>("unspecified"),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("company, region")));
+  EXPECT_EQ(EnumFromChoice<common::v1::ScopeKind>(""), common::v1::SCOPE_KIND_UNSPECIFIED);
+}
+
+TEST(ValuesTest, ParsesMoneyAndTimestamps) {
+  ASSERT_OK_AND_ASSIGN(common::v1::Money plain, ParseMoney("12,345.67", "CNY"));
+  EXPECT_EQ(plain.currency_code(), "CNY");
+  EXPECT_EQ(plain.minor_units(), 1234567);
+  // A currency written with the amount wins over the default.
+  ASSERT_OK_AND_ASSIGN(common::v1::Money usd, ParseMoney("USD 5.10", "CNY"));
+  EXPECT_EQ(usd.currency_code(), "USD");
+  EXPECT_EQ(usd.minor_units(), 510);
+  EXPECT_THAT(ParseMoney("12.345", "CNY"), StatusIs(absl::StatusCode::kInvalidArgument));
+  EXPECT_EQ(FormatMoney(plain), "CNY 12,345.67");
+
+  ASSERT_OK_AND_ASSIGN(google::protobuf::Timestamp ts,
+                       ParseTimestamp("2026-11-23T10:00:00.5+08:00"));
+  EXPECT_EQ(ts.seconds(), 1795399200);
+  EXPECT_EQ(ts.nanos(), 500000000);
+  EXPECT_THAT(ParseTimestamp("2026-11-23 10:00"), StatusIs(absl::StatusCode::kInvalidArgument));
+}
+
 TEST(ValuesTest, ParsesScopes) {
   ASSERT_OK_AND_ASSIGN(common::v1::ScopeRef team, ParseScope("team:t-1"));
   EXPECT_EQ(team.kind(), common::v1::SCOPE_KIND_TEAM);

@@ -10,6 +10,7 @@
 #include "google/protobuf/io/coded_stream.h"
 #include "google/protobuf/io/zero_copy_stream_impl_lite.h"
 #include "google/protobuf/wire_format_lite.h"
+#include "libs/service/request_fingerprint.h"
 #include "libs/common/ids.h"
 #include "libs/common/period.h"
 #include "libs/common/status_macros.h"
@@ -33,70 +34,14 @@ constexpr size_t kMaxRequestIdLength = 128;
 // The stream named in the request record of an import batch that appended nothing.
 constexpr char kEmptyImportStream[] = "call-import-noop";
 
-// 64-bit FNV-1a: stable across processes and builds (fingerprints are stored).
-uint64_t Fnv1a64(std::string_view data, uint64_t hash = 0xcbf29ce484222325ULL) {
-  for (unsigned char c : data) {
-    hash ^= c;
-    hash *= 0x100000001b3ULL;
-  }
-  return hash;
-}
-
-// Hashes the top-level fields of `bytes` (a serialized message) except field `skip`,
-// continuing from `hash`. Top-level fields are serialized one after another and each
-// independently of the others, so this is the hash of the message serialized with
-// field `skip` cleared. False if `bytes` is not well-formed wire format.
-bool Fnv1a64WithoutField(const std::string& bytes, int skip, uint64_t& hash) {
-  google::protobuf::io::CodedInputStream in(reinterpret_cast<const uint8_t*>(bytes.data()),
-                                            static_cast<int>(bytes.size()));
-  int start = 0;
-  while (uint32_t tag = in.ReadTag()) {
-    if (!google::protobuf::internal::WireFormatLite::SkipField(&in, tag)) return false;
-    const int end = in.CurrentPosition();
-    if (google::protobuf::internal::WireFormatLite::GetTagFieldNumber(tag) != skip) {
-      hash = Fnv1a64(std::string_view(bytes).substr(start, end - start), hash);
-    }
-    start = end;
-  }
-  return start == static_cast<int>(bytes.size());
-}
-
-std::string SerializeDeterministically(const google::protobuf::Message& message) {
-  std::string bytes;
-  google::protobuf::io::StringOutputStream stream(&bytes);
-  google::protobuf::io::CodedOutputStream coded(&stream);
-  coded.SetSerializationDeterministic(true);
-  message.SerializeToCodedStream(&coded);
-  coded.Trim();
-  return bytes;
-}
-
-// FNV-1a of the type name and the request serialized deterministically with request_id
-// cleared. Serializes the request once and skips request_id's bytes, instead of copying
-// the request to clear the field (same bytes, so stored fingerprints still match).
 std::string Fingerprint(const google::protobuf::Message& request) {
-  const std::string bytes = SerializeDeterministically(request);
-  const std::string& name = request.GetDescriptor()->full_name();
-  const uint64_t type_hash = Fnv1a64(absl::StrCat(name.size(), ":", name));
-  const google::protobuf::FieldDescriptor* id =
-      request.GetDescriptor()->FindFieldByName("request_id");
-  uint64_t hash = type_hash;
-  if (id == nullptr) {
-    hash = Fnv1a64(bytes, hash);
-  } else if (!Fnv1a64WithoutField(bytes, id->number(), hash)) {
-    // Not reached for bytes protobuf just wrote; copying and clearing is always right.
-    std::unique_ptr<google::protobuf::Message> copy(request.New());
-    copy->CopyFrom(request);
-    copy->GetReflection()->ClearField(copy.get(), id);
-    hash = Fnv1a64(SerializeDeterministically(*copy), type_hash);
-  }
-  return absl::StrFormat("activity-fp1:%016x", hash);
+  return service::RequestFingerprint(request, "activity");
 }
 
 // Ids for what a request leaves unnamed, seeded by its request_id.
 class IdGenerator {
  public:
-  explicit IdGenerator(const std::string& request_id) : gen_(Fnv1a64(request_id)) {}
+  explicit IdGenerator(const std::string& request_id) : gen_(service::StableHash64(request_id)) {}
   std::string Next(std::string_view kind) {
     return absl::StrCat(absl::string_view(kind.data(), kind.size()), "-", NewUuid(gen_));
   }
