@@ -41,8 +41,8 @@ absl::StatusOr<std::vector<projection::SourcedEvent>> MergedSource::Poll(size_t 
   const size_t n = sources_.size();
   // First what is already there, starting after the child served last (fairness).
   for (size_t i = 0; i < n && out.size() < max_events; ++i) {
-    RETURN_IF_ERROR(PollChild((next_child_ + i) % n, max_events - out.size(),
-                              absl::ZeroDuration(), out));
+    RETURN_IF_ERROR(
+        PollChild((next_child_ + i) % n, max_events - out.size(), absl::ZeroDuration(), out));
   }
   next_child_ = (next_child_ + 1) % n;
   if (!out.empty()) return out;
@@ -50,8 +50,8 @@ absl::StatusOr<std::vector<projection::SourcedEvent>> MergedSource::Poll(size_t 
   for (size_t i = 0;; ++i) {
     const absl::Duration remaining = deadline - absl::Now();
     if (remaining <= absl::ZeroDuration()) return out;
-    RETURN_IF_ERROR(
-        PollChild((next_child_ + i) % n, max_events, std::min(remaining, options_.wait_slice), out));
+    RETURN_IF_ERROR(PollChild((next_child_ + i) % n, max_events,
+                              std::min(remaining, options_.wait_slice), out));
     if (!out.empty()) return out;
   }
 }
@@ -75,8 +75,7 @@ void MergedSource::Recycle(std::vector<projection::SourcedEvent> records) {
 
 void MergedSource::Committed(
     const std::vector<std::pair<projection::PartitionId, int64_t>>& next_positions) {
-  std::vector<std::vector<std::pair<projection::PartitionId, int64_t>>> per_child(
-      sources_.size());
+  std::vector<std::vector<std::pair<projection::PartitionId, int64_t>>> per_child(sources_.size());
   for (const auto& entry : next_positions) {
     const size_t owner = OwnerOf(entry.first.source);
     if (owner < sources_.size()) per_child[owner].push_back(entry);

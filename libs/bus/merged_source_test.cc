@@ -55,8 +55,7 @@ TEST(MergedSource, DeliversEveryChildInPartitionOrder) {
   ASSERT_OK(f.merged->Start(FromStart));
   std::map<std::string, std::vector<int64_t>> seen;
   for (int polls = 0; polls < 20; ++polls) {
-    ASSERT_OK_AND_ASSIGN(std::vector<SourcedEvent> batch,
-                         f.merged->Poll(2, absl::Milliseconds(1)));
+    ASSERT_OK_AND_ASSIGN(std::vector<SourcedEvent> batch, f.merged->Poll(2, absl::Milliseconds(1)));
     EXPECT_LE(batch.size(), 2u);
     for (const SourcedEvent& e : batch) seen[e.partition.source].push_back(e.position);
   }

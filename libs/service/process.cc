@@ -59,8 +59,8 @@ absl::StatusOr<ProcessContext> PrepareProcess(const ProcessFlags& flags) {
     const size_t equals = property.find('=');
     if (equals == std::string::npos || equals == 0) {
       // Only the key is echoed: the value may be a secret.
-      return absl::InvalidArgumentError(absl::StrCat(
-          "--kafka-property wants KEY=VALUE, got '", property.substr(0, equals), "...'"));
+      return absl::InvalidArgumentError(absl::StrCat("--kafka-property wants KEY=VALUE, got '",
+                                                     property.substr(0, equals), "...'"));
     }
     env.kafka.properties[property.substr(0, equals)] = property.substr(equals + 1);
   }
@@ -109,8 +109,7 @@ int ServeUntilSignal(const std::string& process_name, const ProcessFlags& flags,
                                       {"metrics_port", server.metrics_port()},
                                       {"data_dir", flags.common.data_dir},
                                       {"kafka", !flags.common.kafka_brokers.empty()}});
-  const absl::Time catch_up_deadline =
-      absl::Now() + absl::Seconds(flags.catch_up_timeout_seconds);
+  const absl::Time catch_up_deadline = absl::Now() + absl::Seconds(flags.catch_up_timeout_seconds);
   for (HostedService* service : services) {
     if (absl::Status s = service->CatchUp(catch_up_deadline - absl::Now()); !s.ok()) {
       server.Shutdown(absl::Now());

@@ -27,7 +27,8 @@ namespace salesperf::service {
 struct ProcessFlags {
   CommonFlags common;
   // Extra librdkafka properties, "KEY=VALUE" each (--kafka-property, repeatable;
-  // SALESPERF_KAFKA_PROPERTIES as a comma-separated list; empty entries are ignored). Values are never logged.
+  // SALESPERF_KAFKA_PROPERTIES as a comma-separated list; empty entries are ignored). Values are
+  // never logged.
   std::vector<std::string> kafka_properties;
   // Consumer group for upstream topics. Default: "" (salesperf-<service>).
   std::string kafka_group_id;

@@ -54,8 +54,7 @@ std::string SerializeDeterministically(const google::protobuf::Message& message)
 
 // Serializes the request once and skips request_id's bytes instead of copying the request
 // to clear the field: the same bytes, so fingerprints stored before still match.
-std::string RequestFingerprint(const google::protobuf::Message& request,
-                               std::string_view service) {
+std::string RequestFingerprint(const google::protobuf::Message& request, std::string_view service) {
   const std::string bytes = SerializeDeterministically(request);
   const std::string& name = request.GetDescriptor()->full_name();
   const uint64_t type_hash = StableHash64(absl::StrCat(name.size(), ":", name));

@@ -24,8 +24,7 @@ uint64_t StableHash64(std::string_view data, uint64_t hash = kFnv1a64Offset);
 
 // "<service>-fp1:<16 hex>": the request's type and the request with its request_id
 // field cleared, serialized deterministically. E.g. RequestFingerprint(req, "activity").
-std::string RequestFingerprint(const google::protobuf::Message& request,
-                               std::string_view service);
+std::string RequestFingerprint(const google::protobuf::Message& request, std::string_view service);
 
 }  // namespace salesperf::service
 

@@ -38,16 +38,14 @@ absl::StatusOr<projection::EventSourcePtr> MakeSource(const ServiceHostOptions& 
   local_stores.insert(local_stores.end(), options.upstream_stores.begin(),
                       options.upstream_stores.end());
   projection::EventSourcePtr local = std::make_unique<bus::LocalSource>(local_stores);
-  const bool consume_kafka = !options.kafka.brokers.empty() &&
-                             options.upstream_stores.empty() &&
+  const bool consume_kafka = !options.kafka.brokers.empty() && options.upstream_stores.empty() &&
                              !options.upstream_services.empty();
   if (!consume_kafka) return local;
 
   bus::KafkaSourceOptions kafka_options;
   kafka_options.brokers = options.kafka.brokers;
-  kafka_options.group_id = options.kafka.group_id.empty()
-                               ? absl::StrCat("salesperf-", options.name)
-                               : options.kafka.group_id;
+  kafka_options.group_id = options.kafka.group_id.empty() ? absl::StrCat("salesperf-", options.name)
+                                                          : options.kafka.group_id;
   kafka_options.services = options.upstream_services;
   kafka_options.properties = options.kafka.properties;
   kafka_options.client_id = absl::StrCat("salesperf-", options.name, "-projection");
@@ -84,8 +82,8 @@ absl::StatusOr<std::unique_ptr<ServiceHost>> ServiceHost::Open(ServiceHostOption
   store_options.metrics = opts.metrics;
   ASSIGN_OR_RETURN(host->store_, eventstore::RocksDbEventStore::Open(std::move(store_options)));
 
-  ASSIGN_OR_RETURN(host->views_, projection::ViewDb::Open((root / "views").string(),
-                                                          opts.view_names));
+  ASSIGN_OR_RETURN(host->views_,
+                   projection::ViewDb::Open((root / "views").string(), opts.view_names));
   ASSIGN_OR_RETURN(projection::EventSourcePtr source, MakeSource(opts, host->store_.get()));
   auto watcher = std::make_unique<projection::CommitWatcher>(std::move(source));
   host->commits_ = watcher->state();
@@ -107,8 +105,8 @@ absl::StatusOr<std::unique_ptr<ServiceHost>> ServiceHost::Open(ServiceHostOption
     const std::map<std::string, std::string> properties = opts.kafka.properties;
     host->relay_ = std::make_unique<bus::OutboxRelay>(
         host->store_.get(),
-        [brokers, client_id, properties](
-            bus::DeliveryCallback on_delivery) -> absl::StatusOr<bus::PublisherPtr> {
+        [brokers, client_id,
+         properties](bus::DeliveryCallback on_delivery) -> absl::StatusOr<bus::PublisherPtr> {
           bus::KafkaPublisherOptions publisher_options;
           publisher_options.bootstrap_servers = brokers;
           publisher_options.client_id = client_id;

@@ -109,12 +109,10 @@ TEST(ServiceHost, RejectsBadOptions) {
   testing::TempDir dir;
   ServiceHostOptions bad_name = CountingHost(dir.path().string());
   bad_name.name = "Activity/../x";
-  EXPECT_THAT(ServiceHost::Open(bad_name).status(),
-              StatusIs(absl::StatusCode::kInvalidArgument));
+  EXPECT_THAT(ServiceHost::Open(bad_name).status(), StatusIs(absl::StatusCode::kInvalidArgument));
   ServiceHostOptions no_views = CountingHost(dir.path().string());
   no_views.view_names.clear();
-  EXPECT_THAT(ServiceHost::Open(no_views).status(),
-              StatusIs(absl::StatusCode::kInvalidArgument));
+  EXPECT_THAT(ServiceHost::Open(no_views).status(), StatusIs(absl::StatusCode::kInvalidArgument));
   ServiceHostOptions null_upstream = CountingHost(dir.path().string(), {nullptr});
   EXPECT_THAT(ServiceHost::Open(null_upstream).status(),
               StatusIs(absl::StatusCode::kInvalidArgument));

@@ -81,8 +81,8 @@ absl::StatusOr<WhereToLook> ReadWhereToLook(ChildProcess& child, absl::Duration 
       where.grpc_address = std::string(absl::StripAsciiWhitespace(text));
     } else if (absl::ConsumePrefix(&text, "metrics")) {
       text = absl::StripAsciiWhitespace(text);
-      std::vector<std::string> parts = absl::StrSplit(text, absl::ByAnyChar(":/"),
-                                                      absl::SkipEmpty());
+      std::vector<std::string> parts =
+          absl::StrSplit(text, absl::ByAnyChar(":/"), absl::SkipEmpty());
       // http, 127.0.0.1, port, metrics
       if (parts.size() >= 3 && !absl::SimpleAtoi(parts[2], &where.metrics_port)) {
         return absl::InternalError(absl::StrCat("bad metrics line: ", *line));
@@ -204,9 +204,8 @@ TEST(Tour, FiveServicesAndKafkaServeTheSameTour) {
     ASSERT_TRUE(testing::WaitUntilServing(addresses[service], absl::Minutes(2))) << service;
   }
 
-  std::vector<std::string> loadgen = {ChildProcess::FindBuiltBinary("salesperf-loadgen"),
-                                      "demo", "--reps=24", "--customers=240",
-                                      "--history-days=30"};
+  std::vector<std::string> loadgen = {ChildProcess::FindBuiltBinary("salesperf-loadgen"), "demo",
+                                      "--reps=24", "--customers=240", "--history-days=30"};
   for (const std::string& service : services) {
     loadgen.push_back(absl::StrCat("--", service, "-addr=", addresses[service]));
   }

@@ -919,8 +919,8 @@ std::string WhereToLook(const DemoSummary& summary, const std::string& server, i
                         absl::StrCat("跑单 risk flags (", summary.flagged_pattern, ")")});
   }
   if (seeded("incentives")) {
-    commands.push_back({absl::StrCat(ctl, " incentives get --rep ", summary.rep_id,
-                                     " --period ", summary.month_id),
+    commands.push_back({absl::StrCat(ctl, " incentives get --rep ", summary.rep_id, " --period ",
+                                     summary.month_id),
                         "a commission statement"});
   }
   if (seeded("feedback")) {

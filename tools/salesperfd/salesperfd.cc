@@ -71,8 +71,9 @@ std::vector<ServiceEntry> Services() {
       {"feedback", Opener<feedback::FeedbackService, feedback::FeedbackServiceOptions>()});
 #endif
 #if SALESPERFD_WITH_INCENTIVES
-  services.push_back({"incentives", Opener<incentives::IncentivesService,
-                                           incentives::IncentivesServiceOptions>()});
+  services.push_back(
+      {"incentives",
+       Opener<incentives::IncentivesService, incentives::IncentivesServiceOptions>()});
 #endif
 #if SALESPERFD_WITH_ANALYTICS
   services.push_back(
@@ -146,9 +147,8 @@ int RunSalesperfd(int argc, char** argv) {
     env.upstream_stores = stores;
     absl::StatusOr<std::unique_ptr<HostedService>> opened = entry.open(std::move(env));
     if (!opened.ok()) {
-      return service::FailStartup(absl::StrCat("salesperfd: cannot open the ", entry.name,
-                                               " service"),
-                                  opened.status());
+      return service::FailStartup(
+          absl::StrCat("salesperfd: cannot open the ", entry.name, " service"), opened.status());
     }
     stores.push_back(&(*opened)->store());
     services.push_back(*std::move(opened));
@@ -159,8 +159,8 @@ int RunSalesperfd(int argc, char** argv) {
   std::function<void(int, int)> on_serving;
   if (load_demo) {
 #if SALESPERFD_WITH_DEMO
-    on_serving = [pending_marker, demo_reps, demo_customers, demo_history_days](
-                     int grpc_port, int metrics_port) {
+    on_serving = [pending_marker, demo_reps, demo_customers, demo_history_days](int grpc_port,
+                                                                                int metrics_port) {
       loadgen::DemoOptions options;
       options.server = absl::StrCat("127.0.0.1:", grpc_port);
       // A small demo keeps the shape: a team needs a rep, every rep owns a customer.
@@ -184,8 +184,8 @@ int RunSalesperfd(int argc, char** argv) {
     LogWarn("salesperfd: built without the loadgen library; no demo data is loaded");
 #endif
   }
-  const int code = service::ServeUntilSignal("salesperfd", flags, *context, running,
-                                             std::move(on_serving));
+  const int code =
+      service::ServeUntilSignal("salesperfd", flags, *context, running, std::move(on_serving));
   // Later services read the stores of earlier ones: close them in reverse order.
   while (!services.empty()) services.pop_back();
   return code;

@@ -11,10 +11,10 @@
 #include "absl/strings/str_format.h"
 #include "google/protobuf/io/coded_stream.h"
 #include "google/protobuf/io/zero_copy_stream_impl_lite.h"
-#include "libs/service/request_fingerprint.h"
 #include "libs/common/ids.h"
 #include "libs/common/status_macros.h"
 #include "libs/common/validation.h"
+#include "libs/service/request_fingerprint.h"
 #include "services/feedback/app/event_codec.h"
 #include "services/feedback/projections/feedback_views.h"
 
