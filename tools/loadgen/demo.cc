@@ -933,6 +933,8 @@ std::string WhereToLook(const DemoSummary& summary, const std::string& server, i
   for (const auto& [command, what] : commands) {
     out << "  " << command << std::string(width - command.size() + 3, ' ') << "# " << what << "\n";
   }
+  // A blank line closes the block, so that a reader of the output knows the list is complete.
+  out << "\n";
   return out.str();
 }
 

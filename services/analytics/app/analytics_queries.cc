@@ -7,6 +7,7 @@
 #include <set>
 #include <utility>
 
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "libs/common/status_macros.h"
 #include "libs/common/validation.h"
@@ -40,6 +41,9 @@ class Reader {
       return absl::DataLossError(absl::StrCat("malformed row ", key));
     }
     return std::optional<Msg>(std::move(msg));
+  }
+  absl::StatusOr<std::optional<std::string>> GetRaw(const std::string& key) const {
+    return db_.Get(keys::kView, key, snapshot_.get());
   }
   template <typename Msg>
   absl::StatusOr<Msg> GetOrDefault(const std::string& key) const {
@@ -581,6 +585,13 @@ absl::StatusOr<v1::GetLeaderboardResponse> AnalyticsQueries::GetLeaderboard(
   if (indexed) {
     // The index: top N is a short prefix scan; the rep's rank walks to its key.
     const std::string prefix = keys::BoardPrefix(period->Id(), metric);
+    ASSIGN_OR_RETURN(std::optional<std::string> board_size,
+                     reader.GetRaw(keys::BoardSize(period->Id())));
+    int64_t ranked = 0;
+    if (board_size.has_value() && !absl::SimpleAtoi(*board_size, &ranked)) {
+      return absl::DataLossError("the leaderboard size row is not a number");
+    }
+    response.set_ranked(ranked);
     projection::ScanOptions scan;
     scan.prefix = prefix;
     if (request.rep_id().empty()) scan.limit = top_n;

@@ -11,6 +11,7 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/node_hash_map.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "libs/common/status_macros.h"
 #include "salesperf/activity/v1/events.pb.h"
@@ -284,6 +285,7 @@ struct AnalyticsView::Batch {
   }
 
   absl::Status Flush(projection::ViewTxn& txn) {
+    absl::flat_hash_map<std::string, int64_t> board_size_changes;
     for (auto& [key, row] : sums) {
       if (!row.dirty) continue;
       if (row.kind == SumRow::Kind::kPipeline) {
@@ -297,8 +299,25 @@ struct AnalyticsView::Batch {
         txn.Put(key, after.SerializeAsString());
       }
       if (row.index != nullptr) {
-        UpdateBoards(txn, row.index->period_id, row.index->rep_id, FromArray(row.index->committed),
-                     after);
+        const Counters before = FromArray(row.index->committed);
+        UpdateBoards(txn, row.index->period_id, row.index->rep_id, before, after);
+        const int64_t change = (IsZero(after) ? 0 : 1) - (IsZero(before) ? 0 : 1);
+        if (change != 0) board_size_changes[row.index->period_id] += change;
+      }
+    }
+    for (const auto& [period_id, change] : board_size_changes) {
+      if (change == 0) continue;
+      const std::string key = keys::BoardSize(period_id);
+      ASSIGN_OR_RETURN(std::optional<std::string> stored, txn.Get(key));
+      int64_t size = 0;
+      if (stored.has_value() && !absl::SimpleAtoi(*stored, &size)) {
+        return absl::DataLossError(absl::StrCat("leaderboard size row ", key, " is not a number"));
+      }
+      size += change;
+      if (size <= 0) {
+        txn.Delete(key);
+      } else {
+        txn.Put(key, absl::StrCat(size));
       }
     }
     for (auto& [key, row] : days) {

@@ -483,6 +483,7 @@ TEST_F(AnalyticsHistoryTest, LeaderboardsEqualIndependentRanking) {
       request.set_neighbours(2);
       ASSERT_OK_AND_ASSIGN(v1::GetLeaderboardResponse response, queries.GetLeaderboard(request));
       ASSERT_EQ(response.top_size(), std::min<size_t>(5, expected.size()));
+      EXPECT_EQ(response.ranked(), static_cast<int64_t>(expected.size()));
       for (int i = 0; i < response.top_size(); ++i) {
         EXPECT_EQ(response.top(i).rank(), i + 1);
         EXPECT_EQ(response.top(i).rep_id(), expected[i].first);
@@ -516,6 +517,8 @@ TEST_F(AnalyticsHistoryTest, IndexedAndComputedLeaderboardsAgree) {
     ASSERT_OK_AND_ASSIGN(v1::GetLeaderboardResponse computed, queries.GetLeaderboard(request));
     ASSERT_EQ(now.top_size(), computed.top_size());
     ASSERT_GT(now.top_size(), 10);
+    EXPECT_EQ(now.ranked(), computed.ranked());
+    EXPECT_EQ(now.ranked(), now.top_size());
     for (int i = 0; i < now.top_size(); ++i) {
       EXPECT_EQ(now.top(i).rep_id(), computed.top(i).rep_id());
       EXPECT_EQ(now.top(i).value(), computed.top(i).value());

@@ -78,6 +78,8 @@ std::string Board(std::string_view period_id, v1::Metric metric, int64_t value,
   return key;
 }
 
+std::string BoardSize(std::string_view period_id) { return absl::StrCat("lbn/", Sv(period_id)); }
+
 std::string_view RepOfBoard(std::string_view key, size_t prefix_size) {
   if (key.size() < prefix_size + 9) return {};
   return key.substr(prefix_size + 9);

@@ -41,6 +41,8 @@ std::string RepPeriodPrefix(std::string_view period_id);
 std::string BoardPrefix(std::string_view period_id, v1::Metric metric);
 std::string Board(std::string_view period_id, v1::Metric metric, int64_t value,
                   std::string_view rep_id);
+// How many reps a period's leaderboards rank (every indexed metric ranks the same reps).
+std::string BoardSize(std::string_view period_id);
 // The rep id at the end of a Board key.
 std::string_view RepOfBoard(std::string_view key, size_t prefix_size);
 
