@@ -8,8 +8,25 @@
 #include "google/protobuf/io/zero_copy_stream_impl_lite.h"
 #include "google/protobuf/message.h"
 #include "google/protobuf/wire_format_lite.h"
+#include "libs/common/validation.h"
 
 namespace salesperf::service {
+
+absl::Status CheckRequestId(std::string_view request_id) {
+  if (request_id.empty()) {
+    return InvalidField("request_id", "is required: an idempotency key such as a UUID");
+  }
+  if (request_id.size() > kMaxRequestIdLength) {
+    return InvalidField("request_id", "must be at most 128 bytes");
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ReusedRequestIdError(std::string_view request_id) {
+  return absl::AlreadyExistsError(absl::StrCat(
+      "request_id ", std::string(request_id),
+      " was already used for a different request; use a new request_id for a new request"));
+}
 
 uint64_t StableHash64(std::string_view data, uint64_t hash) {
   for (unsigned char c : data) {

@@ -1,4 +1,4 @@
-// Idempotency fingerprints shared by every service's application layer.
+// Idempotency keys and fingerprints shared by every service's application layer.
 //
 // A mutating request's request_id is stored with a fingerprint of the request; the same
 // id with a different fingerprint is a reused key (DESIGN.md section 3). Fingerprints
@@ -11,11 +11,21 @@
 #include <string>
 #include <string_view>
 
+#include "absl/status/status.h"
+
 namespace google::protobuf {
 class Message;
 }  // namespace google::protobuf
 
 namespace salesperf::service {
+
+inline constexpr size_t kMaxRequestIdLength = 128;
+
+// INVALID_ARGUMENT with a request_id field violation unless `request_id` is 1..128 bytes.
+absl::Status CheckRequestId(std::string_view request_id);
+
+// ALREADY_EXISTS: `request_id` was used before for a different request.
+absl::Status ReusedRequestIdError(std::string_view request_id);
 
 inline constexpr uint64_t kFnv1a64Offset = 0xcbf29ce484222325ULL;
 

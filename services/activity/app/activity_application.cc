@@ -30,7 +30,6 @@ using eventstore::ExpectedVersion;
 using eventstore::RequestRecord;
 
 constexpr size_t kReadBatch = 1000;
-constexpr size_t kMaxRequestIdLength = 128;
 // The stream named in the request record of an import batch that appended nothing.
 constexpr char kEmptyImportStream[] = "call-import-noop";
 
@@ -53,22 +52,6 @@ class IdGenerator {
 std::string IdOr(const std::string& given, const std::string& request_id, std::string_view kind) {
   if (!given.empty()) return given;
   return IdGenerator(request_id).Next(kind);
-}
-
-absl::Status CheckRequestId(const std::string& request_id) {
-  if (request_id.empty()) {
-    return InvalidField("request_id", "is required: an idempotency key such as a UUID");
-  }
-  if (request_id.size() > kMaxRequestIdLength) {
-    return InvalidField("request_id", "must be at most 128 bytes");
-  }
-  return absl::OkStatus();
-}
-
-absl::Status ReusedRequestId(const std::string& request_id) {
-  return absl::AlreadyExistsError(absl::StrCat(
-      "request_id ", request_id,
-      " was already used for a different request; use a new request_id for a new request"));
 }
 
 // A well-formed id field, or the field violation.
@@ -204,12 +187,12 @@ absl::StatusOr<Response> ActivityApplication::Run(
     const std::function<Response(const State&, bool appended)>& respond,
     absl::Time (*occurred_at)(const v1::ActivityEvent&, absl::Time),
     std::optional<CommandMeta> first_meta) {
-  RETURN_IF_ERROR(CheckRequestId(request_id));
+  RETURN_IF_ERROR(service::CheckRequestId(request_id));
   const std::string fingerprint = Fingerprint(request);
   eventstore::EventStore& store = *options_.store;
   auto replay = [&](const RequestRecord& record) -> absl::StatusOr<Response> {
     if (record.fingerprint != fingerprint || record.stream_id != stream_id) {
-      return ReusedRequestId(request_id);
+      return service::ReusedRequestIdError(request_id);
     }
     ASSIGN_OR_RETURN(Loaded<State> at,
                      LoadStream<State>(store, stream_id, evolve, record.result.stream_version));
@@ -248,7 +231,7 @@ absl::StatusOr<Response> ActivityApplication::Run(
       return respond(state, !events.empty());
     }
     if (result.status().code() == absl::StatusCode::kAlreadyExists) {
-      return ReusedRequestId(request_id);
+      return service::ReusedRequestIdError(request_id);
     }
     if (result.status().code() != absl::StatusCode::kAborted) return result.status();
     last = result.status();
@@ -261,7 +244,7 @@ absl::StatusOr<Response> ActivityApplication::Run(
 
 absl::StatusOr<v1::RegisterCustomerResponse> ActivityApplication::RegisterCustomer(
     const CallContext& ctx, const v1::RegisterCustomerRequest& request) {
-  RETURN_IF_ERROR(CheckRequestId(request.request_id()));
+  RETURN_IF_ERROR(service::CheckRequestId(request.request_id()));
   v1::RegisterCustomerRequest r = request;
   r.set_customer_id(IdOr(request.customer_id(), request.request_id(), "cus"));
   RETURN_IF_ERROR(CheckIdField("customer_id", r.customer_id()));
@@ -331,7 +314,7 @@ std::function<Response(const v1::Visit&, bool)> VisitResponder(absl::TimeZone tz
 
 absl::StatusOr<v1::PlanVisitResponse> ActivityApplication::PlanVisit(
     const CallContext& ctx, const v1::PlanVisitRequest& request) {
-  RETURN_IF_ERROR(CheckRequestId(request.request_id()));
+  RETURN_IF_ERROR(service::CheckRequestId(request.request_id()));
   v1::PlanVisitRequest r = request;
   r.set_visit_id(IdOr(request.visit_id(), request.request_id(), "vis"));
   RETURN_IF_ERROR(CheckIdField("visit_id", r.visit_id()));
@@ -435,7 +418,7 @@ absl::StatusOr<v1::ListVisitsResponse> ActivityApplication::ListVisits(
 
 absl::StatusOr<v1::LogCallResponse> ActivityApplication::LogCall(
     const CallContext& ctx, const v1::LogCallRequest& request) {
-  RETURN_IF_ERROR(CheckRequestId(request.request_id()));
+  RETURN_IF_ERROR(service::CheckRequestId(request.request_id()));
   ASSIGN_OR_RETURN(CommandMeta meta, Meta(ctx));
   FieldViolations v;
   ValidateCallRecord(request.call(), meta.now, "call.", v);
@@ -465,7 +448,7 @@ absl::StatusOr<v1::LogCallResponse> ActivityApplication::LogCall(
 absl::StatusOr<ImportBatchResult> ActivityApplication::ImportCallBatch(
     const CallContext& ctx, const v1::ImportCallsRequest& batch, int64_t first_index,
     bool report_accepted) {
-  RETURN_IF_ERROR(CheckRequestId(batch.request_id()));
+  RETURN_IF_ERROR(service::CheckRequestId(batch.request_id()));
   if (batch.records_size() > options_.max_import_batch) {
     return InvalidField("records",
                         absl::StrCat("at most ", options_.max_import_batch, " records per batch"));
@@ -538,7 +521,7 @@ absl::StatusOr<ImportBatchResult> ActivityApplication::ImportCallBatch(
     return out;
   };
   auto replay = [&](const RequestRecord& record) -> absl::StatusOr<ImportBatchResult> {
-    if (record.fingerprint != fingerprint) return ReusedRequestId(batch.request_id());
+    if (record.fingerprint != fingerprint) return service::ReusedRequestIdError(batch.request_id());
     std::set<std::string> accepted;
     for (const auto& [stream, version] : record.streams) accepted.insert(stream);
     return finish(accepted);
@@ -582,7 +565,7 @@ absl::StatusOr<ImportBatchResult> ActivityApplication::ImportCallBatch(
       absl::StatusOr<eventstore::AppendResult> result = store.Append(std::move(noop));
       if (!result.ok()) {
         if (result.status().code() == absl::StatusCode::kAlreadyExists) {
-          return ReusedRequestId(batch.request_id());
+          return service::ReusedRequestIdError(batch.request_id());
         }
         return result.status();
       }
@@ -599,7 +582,7 @@ absl::StatusOr<ImportBatchResult> ActivityApplication::ImportCallBatch(
       return finish(fresh);
     }
     if (result.status().code() == absl::StatusCode::kAlreadyExists) {
-      return ReusedRequestId(batch.request_id());
+      return service::ReusedRequestIdError(batch.request_id());
     }
     if (result.status().code() != absl::StatusCode::kAborted) return result.status();
     last = result.status();
@@ -626,7 +609,7 @@ absl::StatusOr<v1::ListCallsResponse> ActivityApplication::ListCalls(
 
 absl::StatusOr<v1::CreateLeadResponse> ActivityApplication::CreateLead(
     const CallContext& ctx, const v1::CreateLeadRequest& request) {
-  RETURN_IF_ERROR(CheckRequestId(request.request_id()));
+  RETURN_IF_ERROR(service::CheckRequestId(request.request_id()));
   v1::CreateLeadRequest r = request;
   r.set_lead_id(IdOr(request.lead_id(), request.request_id(), "lead"));
   RETURN_IF_ERROR(CheckIdField("lead_id", r.lead_id()));
@@ -659,7 +642,7 @@ absl::StatusOr<v1::DisqualifyLeadResponse> ActivityApplication::DisqualifyLead(
 
 absl::StatusOr<v1::ConvertLeadResponse> ActivityApplication::ConvertLead(
     const CallContext& ctx, const v1::ConvertLeadRequest& request) {
-  RETURN_IF_ERROR(CheckRequestId(request.request_id()));
+  RETURN_IF_ERROR(service::CheckRequestId(request.request_id()));
   RETURN_IF_ERROR(CheckIdField("lead_id", request.lead_id()));
   v1::ConvertLeadRequest r = request;
   r.set_deal_id(IdOr(request.deal_id(), request.request_id(), "deal"));
@@ -685,7 +668,7 @@ absl::StatusOr<v1::ConvertLeadResponse> ActivityApplication::ConvertLead(
   auto replay = [&](const RequestRecord& record) -> absl::StatusOr<v1::ConvertLeadResponse> {
     if (record.fingerprint != fingerprint || record.streams.size() != 2 ||
         record.streams[0].first != lead_stream) {
-      return ReusedRequestId(request.request_id());
+      return service::ReusedRequestIdError(request.request_id());
     }
     return respond(record.streams[0].second, record.streams[1].second);
   };
@@ -728,7 +711,7 @@ absl::StatusOr<v1::ConvertLeadResponse> ActivityApplication::ConvertLead(
       return respond(result->stream_versions[0], result->stream_versions[1]);
     }
     if (result.status().code() == absl::StatusCode::kAlreadyExists) {
-      return ReusedRequestId(request.request_id());
+      return service::ReusedRequestIdError(request.request_id());
     }
     if (result.status().code() != absl::StatusCode::kAborted) return result.status();
     last = result.status();
@@ -766,7 +749,7 @@ Response DealResponse(const v1::Deal& state, bool) {
 
 absl::StatusOr<v1::OpenDealResponse> ActivityApplication::OpenDeal(
     const CallContext& ctx, const v1::OpenDealRequest& request) {
-  RETURN_IF_ERROR(CheckRequestId(request.request_id()));
+  RETURN_IF_ERROR(service::CheckRequestId(request.request_id()));
   v1::OpenDealRequest r = request;
   r.set_deal_id(IdOr(request.deal_id(), request.request_id(), "deal"));
   RETURN_IF_ERROR(CheckIdField("deal_id", r.deal_id()));
@@ -799,7 +782,7 @@ SALESPERF_ACTIVITY_DEAL_COMMAND(CancelDeal)
 
 absl::StatusOr<v1::BookOrderResponse> ActivityApplication::BookOrder(
     const CallContext& ctx, const v1::BookOrderRequest& request) {
-  RETURN_IF_ERROR(CheckRequestId(request.request_id()));
+  RETURN_IF_ERROR(service::CheckRequestId(request.request_id()));
   RETURN_IF_ERROR(CheckIdField("deal_id", request.deal_id()));
   v1::BookOrderRequest r = request;
   r.set_order_id(IdOr(request.order_id(), request.request_id(), "ord"));

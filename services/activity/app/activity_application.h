@@ -50,6 +50,7 @@
 #include "libs/common/clock.h"
 #include "libs/eventstore/event_store.h"
 #include "libs/projection/view_db.h"
+#include "libs/service/call_context.h"
 #include "salesperf/activity/v1/activity.pb.h"
 #include "services/activity/domain/customer.h"
 #include "services/activity/domain/values.h"
@@ -58,12 +59,7 @@
 namespace salesperf::activity {
 
 // Who is calling, and what the request carried for tracing.
-struct CallContext {
-  // The authenticated subject; empty for an anonymous caller.
-  std::string actor;
-  // W3C traceparent of the request, copied into the events' envelopes; may be empty.
-  std::string traceparent;
-};
+using CallContext = service::CallContext;
 
 struct ActivityApplicationOptions {
   // The service's event store. Required; not owned, must outlive the application.

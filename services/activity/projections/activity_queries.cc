@@ -145,6 +145,30 @@ void CheckDayRange(FieldViolations& v, const std::string& from, const std::strin
   if (!from.empty() && !to.empty() && from > to) v.Add("to_day", "must not be before from_day");
 }
 
+// The filters the dated lists (visits, calls) share: rep, team, region, customer, days.
+template <typename Request>
+void CheckDatedFilters(FieldViolations& v, const Request& r) {
+  CheckOptionalId(v, "rep_id", r.rep_id());
+  CheckOptionalId(v, "team_id", r.team_id());
+  CheckOptionalId(v, "region_id", r.region_id());
+  CheckOptionalId(v, "customer_id", r.customer_id());
+  CheckDayRange(v, r.from_day(), r.to_day());
+}
+
+// The dated index ("d/", or by rep "r/<rep>/", or by customer "c/<customer>/", each
+// "<day>/<id>") of `view` that serves the request's filters most narrowly.
+template <typename Request>
+IndexScan DatedScan(const std::string& view, const char* row_prefix, const Request& r) {
+  IndexScan scan{view, "d/", "", std::nullopt, RowOf(row_prefix)};
+  if (!r.rep_id().empty()) {
+    scan.prefix = Key({"r", r.rep_id(), ""});
+  } else if (!r.customer_id().empty()) {
+    scan.prefix = Key({"c", r.customer_id(), ""});
+  }
+  DayBounds(scan, r.from_day(), r.to_day());
+  return scan;
+}
+
 }  // namespace
 
 // ---------------------------------------------------------------------------------------
@@ -198,35 +222,20 @@ absl::StatusOr<v1::Visit> ActivityQueries::GetVisit(const std::string& visit_id)
 absl::StatusOr<v1::ListVisitsResponse> ActivityQueries::ListVisits(
     const v1::ListVisitsRequest& r) const {
   FieldViolations v;
-  CheckOptionalId(v, "rep_id", r.rep_id());
-  CheckOptionalId(v, "team_id", r.team_id());
-  CheckOptionalId(v, "region_id", r.region_id());
-  CheckOptionalId(v, "customer_id", r.customer_id());
-  CheckDayRange(v, r.from_day(), r.to_day());
+  CheckDatedFilters(v, r);
   if (!v1::VisitStatus_IsValid(r.status())) v.Add("status", "unknown status");
   ASSIGN_OR_RETURN(PageSpec page, ParsePage(r.page(), v));
   RETURN_IF_ERROR(v.ToStatus());
-  IndexScan scan{keys::kVisitsView, "d/", "", std::nullopt, RowOf("v")};
-  if (!r.rep_id().empty()) {
-    scan.prefix = Key({"r", r.rep_id(), ""});
-  } else if (!r.customer_id().empty()) {
-    scan.prefix = Key({"c", r.customer_id(), ""});
-  }
-  DayBounds(scan, r.from_day(), r.to_day());
   v1::ListVisitsResponse response;
   RETURN_IF_ERROR(ScanPage<v1::Visit>(
-      db_, scan, page,
+      db_, DatedScan(keys::kVisitsView, "v", r), page,
       [&](const v1::Visit& visit, const ReadSnapshot* snapshot) -> absl::StatusOr<bool> {
         if (!r.customer_id().empty() && visit.customer_id() != r.customer_id()) return false;
         if (r.status() != v1::VISIT_STATUS_UNSPECIFIED && visit.status() != r.status()) {
           return false;
         }
-        if (r.team_id().empty() && r.region_id().empty()) return true;
-        ASSIGN_OR_RETURN(std::optional<RepPlacement> at,
-                         PlacementOf(visit.rep_id(), visit.planned_on(), snapshot));
-        if (!at.has_value()) return false;
-        return (r.team_id().empty() || at->team_id == r.team_id()) &&
-               (r.region_id().empty() || at->region_id == r.region_id());
+        return InPlacement(visit.rep_id(), visit.planned_on(), r.team_id(), r.region_id(),
+                           snapshot);
       },
       response.mutable_visits(), response.mutable_page()));
   return response;
@@ -239,35 +248,19 @@ absl::StatusOr<v1::Call> ActivityQueries::GetCall(const std::string& call_id) co
 absl::StatusOr<v1::ListCallsResponse> ActivityQueries::ListCalls(
     const v1::ListCallsRequest& r) const {
   FieldViolations v;
-  CheckOptionalId(v, "rep_id", r.rep_id());
-  CheckOptionalId(v, "team_id", r.team_id());
-  CheckOptionalId(v, "region_id", r.region_id());
-  CheckOptionalId(v, "customer_id", r.customer_id());
-  CheckDayRange(v, r.from_day(), r.to_day());
+  CheckDatedFilters(v, r);
   if (!v1::CallOutcome_IsValid(r.outcome())) v.Add("outcome", "unknown outcome");
   ASSIGN_OR_RETURN(PageSpec page, ParsePage(r.page(), v));
   RETURN_IF_ERROR(v.ToStatus());
-  IndexScan scan{keys::kCallsView, "d/", "", std::nullopt, RowOf("k")};
-  if (!r.rep_id().empty()) {
-    scan.prefix = Key({"r", r.rep_id(), ""});
-  } else if (!r.customer_id().empty()) {
-    scan.prefix = Key({"c", r.customer_id(), ""});
-  }
-  DayBounds(scan, r.from_day(), r.to_day());
   v1::ListCallsResponse response;
   RETURN_IF_ERROR(ScanPage<v1::Call>(
-      db_, scan, page,
+      db_, DatedScan(keys::kCallsView, "k", r), page,
       [&](const v1::Call& call, const ReadSnapshot* snapshot) -> absl::StatusOr<bool> {
         if (!r.customer_id().empty() && call.customer_id() != r.customer_id()) return false;
         if (r.outcome() != v1::CALL_OUTCOME_UNSPECIFIED && call.outcome() != r.outcome()) {
           return false;
         }
-        if (r.team_id().empty() && r.region_id().empty()) return true;
-        ASSIGN_OR_RETURN(std::optional<RepPlacement> at,
-                         PlacementOf(call.rep_id(), call.started_on(), snapshot));
-        if (!at.has_value()) return false;
-        return (r.team_id().empty() || at->team_id == r.team_id()) &&
-               (r.region_id().empty() || at->region_id == r.region_id());
+        return InPlacement(call.rep_id(), call.started_on(), r.team_id(), r.region_id(), snapshot);
       },
       response.mutable_calls(), response.mutable_page()));
   return response;
@@ -337,6 +330,17 @@ absl::StatusOr<v1::ListDealsResponse> ActivityQueries::ListDeals(
 
 absl::StatusOr<std::optional<targets::v1::OrganisationSettings>> ActivityQueries::Settings() const {
   return Read<targets::v1::OrganisationSettings>(db_, keys::kOrgView, keys::kSettingsRow, nullptr);
+}
+
+absl::StatusOr<bool> ActivityQueries::InPlacement(const std::string& rep_id, const std::string& day,
+                                                  const std::string& team_id,
+                                                  const std::string& region_id,
+                                                  const projection::ReadSnapshot* snapshot) const {
+  if (team_id.empty() && region_id.empty()) return true;
+  ASSIGN_OR_RETURN(std::optional<RepPlacement> at, PlacementOf(rep_id, day, snapshot));
+  if (!at.has_value()) return false;
+  return (team_id.empty() || at->team_id == team_id) &&
+         (region_id.empty() || at->region_id == region_id);
 }
 
 absl::StatusOr<std::optional<RepPlacement>> ActivityQueries::PlacementOf(

@@ -64,6 +64,11 @@ class ActivityQueries {
       const projection::ReadSnapshot* snapshot = nullptr) const;
 
  private:
+  // Whether the rep was in `team_id` and `region_id` ("" matches any) on `day`.
+  absl::StatusOr<bool> InPlacement(const std::string& rep_id, const std::string& day,
+                                   const std::string& team_id, const std::string& region_id,
+                                   const projection::ReadSnapshot* snapshot) const;
+
   const projection::ViewDb* const db_;
 };
 

@@ -5,43 +5,16 @@
 
 #include "absl/status/status.h"
 #include "libs/server/status.h"
-#include "libs/server/unary.h"
+#include "libs/service/grpc_calls.h"
 #include "services/activity/risk/risk_queries.h"
 
 namespace salesperf::activity {
-namespace {
-
-std::string MetadataValue(const grpc::CallbackServerContext* context, const char* key) {
-  auto it = context->client_metadata().find(key);
-  if (it == context->client_metadata().end()) return "";
-  return std::string(it->second.data(), it->second.size());
-}
-
-}  // namespace
-
-CallContext ActivityGrpcService::ContextOf(const grpc::CallbackServerContext* context,
-                                           const server::Principal& who) const {
-  CallContext ctx;
-  ctx.actor = who.subject;
-  if (options_.authenticator == nullptr && options_.actor_from_metadata) {
-    ctx.actor = MetadataValue(context, kActorMetadataKey);
-  }
-  ctx.traceparent = MetadataValue(context, "traceparent");
-  return ctx;
-}
-
 template <typename Req, typename Resp, typename Call>
 grpc::ServerUnaryReactor* ActivityGrpcService::Serve(grpc::CallbackServerContext* context,
                                                      const Req* request, Resp* response,
                                                      Call call) {
-  return server::HandleUnary(
-      context, request, response, options_.authenticator,
-      [&](const server::Principal& who, const Req& req, Resp* out) -> absl::Status {
-        absl::StatusOr<Resp> result = call(ContextOf(context, who), req);
-        if (!result.ok()) return result.status();
-        *out = *std::move(result);
-        return absl::OkStatus();
-      });
+  return service::ServeApplicationCall(
+      context, request, response, {options_.authenticator, options_.actor_from_metadata}, call);
 }
 
 #define SALESPERF_ACTIVITY_MUTATION(Method)                                                   \
@@ -141,16 +114,16 @@ grpc::ServerUnaryReactor* ActivityGrpcService::ClearRiskFlag(grpc::CallbackServe
 class ActivityGrpcService::ImportReactor final
     : public grpc::ServerReadReactor<v1::ImportCallsRequest> {
  public:
-  ImportReactor(ActivityGrpcService* service, grpc::CallbackServerContext* context,
+  ImportReactor(ActivityGrpcService* owner, grpc::CallbackServerContext* context,
                 v1::ImportCallsResponse* response)
-      : service_(service), response_(response) {
+      : service_(owner), response_(response) {
     absl::StatusOr<server::Principal> who =
-        server::AuthenticateCall(context, service->options_.authenticator);
+        server::AuthenticateCall(context, owner->options_.authenticator);
     if (!who.ok()) {
       Finish(server::ToGrpcStatus(who.status()));
       return;
     }
-    ctx_ = service->ContextOf(context, *who);
+    ctx_ = service::CallContextOf(*context, *who, owner->Callers());
     StartRead(&batch_);
   }
 

@@ -18,6 +18,7 @@
 #define SALESPERF_SERVICES_ACTIVITY_SERVER_ACTIVITY_GRPC_SERVICE_H_
 
 #include "libs/server/auth.h"
+#include "libs/service/grpc_calls.h"
 #include "salesperf/activity/v1/activity.grpc.pb.h"
 #include "services/activity/app/activity_application.h"
 
@@ -28,7 +29,7 @@ class RiskQueries;
 class RiskCommands;
 }  // namespace risk
 
-inline constexpr char kActorMetadataKey[] = "x-salesperf-actor";
+using service::kActorMetadataKey;
 
 struct ActivityGrpcServiceOptions {
   // Checks callers; not owned, must outlive the service. Default: nullptr (anonymous).
@@ -95,8 +96,9 @@ class ActivityGrpcService final : public v1::ActivityService::CallbackService {
   template <typename Req, typename Resp, typename Call>
   grpc::ServerUnaryReactor* Serve(grpc::CallbackServerContext* context, const Req* request,
                                   Resp* response, Call call);
-  CallContext ContextOf(const grpc::CallbackServerContext* context,
-                        const server::Principal& who) const;
+  service::CallerOptions Callers() const {
+    return {options_.authenticator, options_.actor_from_metadata};
+  }
 
   ActivityApplication* const app_;
   const ActivityGrpcServiceOptions options_;

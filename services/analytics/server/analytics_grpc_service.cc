@@ -2,23 +2,19 @@
 
 #include <utility>
 
-#include "libs/server/unary.h"
+#include "libs/service/grpc_calls.h"
 
 namespace salesperf::analytics {
 
-#define SALESPERF_ANALYTICS_QUERY(Method)                                                     \
-  grpc::ServerUnaryReactor* AnalyticsGrpcService::Method(grpc::CallbackServerContext* c,      \
-                                                         const v1::Method##Request* req,      \
-                                                         v1::Method##Response* resp) {        \
-    return server::HandleUnary(c, req, resp, authenticator_,                                  \
-                               [this](const server::Principal&, const v1::Method##Request& r, \
-                                      v1::Method##Response* out) -> absl::Status {            \
-                                 absl::StatusOr<v1::Method##Response> result =                \
-                                     queries_->Method(r);                                     \
-                                 if (!result.ok()) return result.status();                    \
-                                 *out = *std::move(result);                                   \
-                                 return absl::OkStatus();                                     \
-                               });                                                            \
+#define SALESPERF_ANALYTICS_QUERY(Method)                                                \
+  grpc::ServerUnaryReactor* AnalyticsGrpcService::Method(grpc::CallbackServerContext* c, \
+                                                         const v1::Method##Request* req, \
+                                                         v1::Method##Response* resp) {   \
+    return service::ServeApplicationCall(                                                \
+        c, req, resp, {authenticator_, /*actor_from_metadata=*/false},                   \
+        [this](const service::CallContext&, const v1::Method##Request& r) {              \
+          return queries_->Method(r);                                                    \
+        });                                                                              \
   }
 
 SALESPERF_ANALYTICS_QUERY(GetKpis)

@@ -26,7 +26,6 @@ using eventstore::ExpectedVersion;
 using eventstore::RequestRecord;
 
 constexpr size_t kReadBatch = 1000;
-constexpr size_t kMaxRequestIdLength = 128;
 constexpr char kSweeperActor[] = "system:sweeper";
 
 std::string Fingerprint(const google::protobuf::Message& request) {
@@ -37,16 +36,6 @@ std::string Fingerprint(const google::protobuf::Message& request) {
 std::string GeneratedId(const std::string& prefix, const std::string& request_id) {
   std::mt19937_64 gen(service::StableHash64(request_id));
   return absl::StrCat(prefix, NewUuid(gen));
-}
-
-absl::Status CheckRequestId(const std::string& request_id) {
-  if (request_id.empty()) {
-    return InvalidField("request_id", "is required: an idempotency key such as a UUID");
-  }
-  if (request_id.size() > kMaxRequestIdLength) {
-    return InvalidField("request_id", "must be at most 128 bytes");
-  }
-  return absl::OkStatus();
 }
 
 EventEnvelope MakeEnvelope(google::protobuf::Any payload, const std::string& actor,
@@ -129,13 +118,11 @@ absl::StatusOr<Outcome<State>> Run(eventstore::EventStore& store, Clock& clock, 
                                    const CallContext& ctx, const google::protobuf::Message& request,
                                    const std::string& request_id, const std::string& stream_id,
                                    const Evolver<State>& evolve, const DecideFn<State>& decide) {
-  RETURN_IF_ERROR(CheckRequestId(request_id));
+  RETURN_IF_ERROR(service::CheckRequestId(request_id));
   const std::string fingerprint = Fingerprint(request);
   auto replay = [&](const RequestRecord& record) -> absl::StatusOr<Outcome<State>> {
     if (record.fingerprint != fingerprint) {
-      return absl::AlreadyExistsError(absl::StrCat(
-          "request_id ", request_id,
-          " was already used for a different request; use a new request_id for a new request"));
+      return service::ReusedRequestIdError(request_id);
     }
     if (record.streams.empty()) return absl::InternalError("request record lists no stream");
     Outcome<State> outcome;

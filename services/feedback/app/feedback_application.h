@@ -45,6 +45,7 @@
 #include "libs/eventstore/event_store.h"
 #include "libs/projection/commit_watcher.h"
 #include "libs/projection/view_db.h"
+#include "libs/service/call_context.h"
 #include "salesperf/feedback/v1/feedback.pb.h"
 #include "services/feedback/app/contact_store.h"
 #include "services/feedback/app/org_cache.h"
@@ -54,12 +55,7 @@
 namespace salesperf::feedback {
 
 // Who is calling, and what the request carried for tracing.
-struct CallContext {
-  // The authenticated subject; "" for an anonymous caller.
-  std::string actor;
-  // W3C traceparent, copied into the events' envelopes; may be empty.
-  std::string traceparent;
-};
+using CallContext = service::CallContext;
 
 struct FeedbackApplicationOptions {
   // The service's event store. Required; not owned.

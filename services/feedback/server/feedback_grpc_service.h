@@ -9,12 +9,13 @@
 #define SALESPERF_SERVICES_FEEDBACK_SERVER_FEEDBACK_GRPC_SERVICE_H_
 
 #include "libs/server/auth.h"
+#include "libs/service/grpc_calls.h"
 #include "salesperf/feedback/v1/feedback.grpc.pb.h"
 #include "services/feedback/app/feedback_application.h"
 
 namespace salesperf::feedback {
 
-inline constexpr char kActorMetadataKey[] = "x-salesperf-actor";
+using service::kActorMetadataKey;
 
 struct FeedbackGrpcServiceOptions {
   // Checks callers; not owned, must outlive the service. Default: nullptr (anonymous).

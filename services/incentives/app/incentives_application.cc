@@ -32,7 +32,6 @@ using eventstore::RequestRecord;
 using google::protobuf::Any;
 
 constexpr size_t kReadBatch = 1000;
-constexpr size_t kMaxRequestIdLength = 128;
 constexpr size_t kMaxTextLength = 2000;
 
 std::string Fingerprint(const google::protobuf::Message& request) {
@@ -47,16 +46,6 @@ std::string DerivedId(std::string_view prefix, const std::string& request_id) {
 absl::Status InvalidFieldIfError(std::string field, const absl::Status& status) {
   if (status.ok()) return status;
   return InvalidField(std::move(field), std::string(status.message()));
-}
-
-absl::Status CheckRequestId(const std::string& request_id) {
-  if (request_id.empty()) {
-    return InvalidField("request_id", "is required: an idempotency key such as a UUID");
-  }
-  if (request_id.size() > kMaxRequestIdLength) {
-    return InvalidField("request_id", "must be at most 128 bytes");
-  }
-  return absl::OkStatus();
 }
 
 absl::Status Evolve(v1::PlanRow& s, const EventEnvelope& e) { return EvolvePlan(s, e); }
@@ -254,13 +243,11 @@ absl::StatusOr<Response> IncentivesApplication::Run(const CallContext& ctx,
                                                     const std::string& request_id,
                                                     const std::string& stream, Decide decide,
                                                     Respond respond) {
-  RETURN_IF_ERROR(CheckRequestId(request_id));
+  RETURN_IF_ERROR(service::CheckRequestId(request_id));
   const std::string fingerprint = Fingerprint(request);
   auto replay = [&](const RequestRecord& record) -> absl::StatusOr<Response> {
     if (record.fingerprint != fingerprint) {
-      return absl::AlreadyExistsError(absl::StrCat(
-          "request_id ", request_id,
-          " was already used for a different request; use a new request_id for a new request"));
+      return service::ReusedRequestIdError(request_id);
     }
     uint64_t version = record.result.stream_version;
     for (const auto& [id, v] : record.streams) {
@@ -316,7 +303,7 @@ absl::StatusOr<Response> IncentivesApplication::Run(const CallContext& ctx,
 
 absl::StatusOr<v1::PublishPlanResponse> IncentivesApplication::PublishPlan(
     const CallContext& ctx, const v1::PublishPlanRequest& request) {
-  RETURN_IF_ERROR(CheckRequestId(request.request_id()));
+  RETURN_IF_ERROR(service::CheckRequestId(request.request_id()));
   RETURN_IF_ERROR(RequireActor(ctx));
   RETURN_IF_ERROR(InvalidFieldIfError("plan.plan_id", ValidateId(request.plan().plan_id())));
   {
@@ -363,7 +350,7 @@ absl::StatusOr<v1::PublishPlanResponse> IncentivesApplication::PublishPlan(
 
 absl::StatusOr<v1::AssignPlanResponse> IncentivesApplication::AssignPlan(
     const CallContext& ctx, const v1::AssignPlanRequest& request) {
-  RETURN_IF_ERROR(CheckRequestId(request.request_id()));
+  RETURN_IF_ERROR(service::CheckRequestId(request.request_id()));
   RETURN_IF_ERROR(RequireActor(ctx));
   {
     FieldViolations v;
@@ -393,7 +380,7 @@ absl::StatusOr<v1::AssignPlanResponse> IncentivesApplication::AssignPlan(
 
 absl::StatusOr<v1::RetirePlanResponse> IncentivesApplication::RetirePlan(
     const CallContext& ctx, const v1::RetirePlanRequest& request) {
-  RETURN_IF_ERROR(CheckRequestId(request.request_id()));
+  RETURN_IF_ERROR(service::CheckRequestId(request.request_id()));
   RETURN_IF_ERROR(RequireActor(ctx));
   {
     FieldViolations v;
@@ -522,7 +509,7 @@ absl::StatusOr<v1::ListStatementsResponse> IncentivesApplication::ListStatements
 
 absl::StatusOr<v1::IssueStatementResponse> IncentivesApplication::IssueStatement(
     const CallContext& ctx, const v1::IssueStatementRequest& request) {
-  RETURN_IF_ERROR(CheckRequestId(request.request_id()));
+  RETURN_IF_ERROR(service::CheckRequestId(request.request_id()));
   RETURN_IF_ERROR(WaitForViews());
   FactQueries q(options_.views);
   ASSIGN_OR_RETURN(const StatementKey key,
@@ -560,7 +547,7 @@ absl::StatusOr<v1::IssueStatementResponse> IncentivesApplication::IssueStatement
 
 absl::StatusOr<v1::ApproveStatementResponse> IncentivesApplication::ApproveStatement(
     const CallContext& ctx, const v1::ApproveStatementRequest& request) {
-  RETURN_IF_ERROR(CheckRequestId(request.request_id()));
+  RETURN_IF_ERROR(service::CheckRequestId(request.request_id()));
   RETURN_IF_ERROR(WaitForViews());
   FactQueries q(options_.views);
   ASSIGN_OR_RETURN(const StatementKey key,
@@ -594,7 +581,7 @@ absl::StatusOr<v1::ApproveStatementResponse> IncentivesApplication::ApproveState
 
 absl::StatusOr<v1::RecordPayoutResponse> IncentivesApplication::RecordPayout(
     const CallContext& ctx, const v1::RecordPayoutRequest& request) {
-  RETURN_IF_ERROR(CheckRequestId(request.request_id()));
+  RETURN_IF_ERROR(service::CheckRequestId(request.request_id()));
   RETURN_IF_ERROR(WaitForViews());
   FactQueries q(options_.views);
   ASSIGN_OR_RETURN(const StatementKey key,
@@ -644,7 +631,7 @@ absl::StatusOr<v1::RecordPayoutResponse> IncentivesApplication::RecordPayout(
 
 absl::StatusOr<v1::AddAdjustmentResponse> IncentivesApplication::AddAdjustment(
     const CallContext& ctx, const v1::AddAdjustmentRequest& request) {
-  RETURN_IF_ERROR(CheckRequestId(request.request_id()));
+  RETURN_IF_ERROR(service::CheckRequestId(request.request_id()));
   RETURN_IF_ERROR(WaitForViews());
   FactQueries q(options_.views);
   ASSIGN_OR_RETURN(const StatementKey key,
@@ -689,7 +676,7 @@ absl::StatusOr<v1::AddAdjustmentResponse> IncentivesApplication::AddAdjustment(
 
 absl::StatusOr<v1::DisputeLineResponse> IncentivesApplication::DisputeLine(
     const CallContext& ctx, const v1::DisputeLineRequest& request) {
-  RETURN_IF_ERROR(CheckRequestId(request.request_id()));
+  RETURN_IF_ERROR(service::CheckRequestId(request.request_id()));
   RETURN_IF_ERROR(WaitForViews());
   FactQueries q(options_.views);
   ASSIGN_OR_RETURN(const StatementKey key,
@@ -737,7 +724,7 @@ absl::StatusOr<v1::DisputeLineResponse> IncentivesApplication::DisputeLine(
 
 absl::StatusOr<v1::AcceptDisputeResponse> IncentivesApplication::AcceptDispute(
     const CallContext& ctx, const v1::AcceptDisputeRequest& request) {
-  RETURN_IF_ERROR(CheckRequestId(request.request_id()));
+  RETURN_IF_ERROR(service::CheckRequestId(request.request_id()));
   RETURN_IF_ERROR(WaitForViews());
   FactQueries q(options_.views);
   ASSIGN_OR_RETURN(const StatementKey key,
@@ -785,7 +772,7 @@ absl::StatusOr<v1::AcceptDisputeResponse> IncentivesApplication::AcceptDispute(
 
 absl::StatusOr<v1::RejectDisputeResponse> IncentivesApplication::RejectDispute(
     const CallContext& ctx, const v1::RejectDisputeRequest& request) {
-  RETURN_IF_ERROR(CheckRequestId(request.request_id()));
+  RETURN_IF_ERROR(service::CheckRequestId(request.request_id()));
   RETURN_IF_ERROR(WaitForViews());
   FactQueries q(options_.views);
   ASSIGN_OR_RETURN(const StatementKey key,
@@ -955,7 +942,7 @@ absl::StatusOr<v1::WhatIfResponse> IncentivesApplication::WhatIf(
 
 absl::StatusOr<v1::CreateContestResponse> IncentivesApplication::CreateContest(
     const CallContext& ctx, const v1::CreateContestRequest& request) {
-  RETURN_IF_ERROR(CheckRequestId(request.request_id()));
+  RETURN_IF_ERROR(service::CheckRequestId(request.request_id()));
   RETURN_IF_ERROR(RequireActor(ctx));
   RETURN_IF_ERROR(WaitForViews());
   FactQueries q(options_.views);
@@ -1045,7 +1032,7 @@ absl::StatusOr<v1::GetContestStandingsResponse> IncentivesApplication::GetContes
 
 absl::StatusOr<v1::CloseContestResponse> IncentivesApplication::CloseContest(
     const CallContext& ctx, const v1::CloseContestRequest& request) {
-  RETURN_IF_ERROR(CheckRequestId(request.request_id()));
+  RETURN_IF_ERROR(service::CheckRequestId(request.request_id()));
   RETURN_IF_ERROR(InvalidFieldIfError("contest_id", ValidateId(request.contest_id())));
   RETURN_IF_ERROR(RequireActor(ctx));
   RETURN_IF_ERROR(WaitForViews());

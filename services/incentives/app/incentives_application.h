@@ -42,17 +42,13 @@
 #include "libs/common/clock.h"
 #include "libs/eventstore/event_store.h"
 #include "libs/projection/view_db.h"
+#include "libs/service/call_context.h"
 #include "salesperf/incentives/v1/incentives.pb.h"
 
 namespace salesperf::incentives {
 
 // Who is calling, and what the request carried for tracing.
-struct CallContext {
-  // The authenticated subject (a user or rep id); empty for an anonymous caller.
-  std::string actor;
-  // W3C traceparent of the request, copied into the events' envelopes; may be empty.
-  std::string traceparent;
-};
+using CallContext = service::CallContext;
 
 struct IncentivesApplicationOptions {
   // The service's event store. Required; not owned, must outlive the application.

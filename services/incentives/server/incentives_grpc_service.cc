@@ -3,37 +3,15 @@
 #include <string>
 #include <utility>
 
-#include "libs/server/unary.h"
+#include "libs/service/grpc_calls.h"
 
 namespace salesperf::incentives {
-namespace {
-
-std::string MetadataValue(const grpc::CallbackServerContext* context, const char* key) {
-  auto it = context->client_metadata().find(key);
-  if (it == context->client_metadata().end()) return "";
-  return std::string(it->second.data(), it->second.size());
-}
-
-}  // namespace
-
 template <typename Req, typename Resp, typename Call>
 grpc::ServerUnaryReactor* IncentivesGrpcService::Serve(grpc::CallbackServerContext* context,
                                                        const Req* request, Resp* response,
                                                        Call call) {
-  return server::HandleUnary(
-      context, request, response, options_.authenticator,
-      [&](const server::Principal& who, const Req& req, Resp* out) -> absl::Status {
-        CallContext ctx;
-        ctx.actor = who.subject;
-        if (options_.authenticator == nullptr && options_.actor_from_metadata) {
-          ctx.actor = MetadataValue(context, kActorMetadataKey);
-        }
-        ctx.traceparent = MetadataValue(context, "traceparent");
-        absl::StatusOr<Resp> result = call(ctx, req);
-        if (!result.ok()) return result.status();
-        *out = *std::move(result);
-        return absl::OkStatus();
-      });
+  return service::ServeApplicationCall(
+      context, request, response, {options_.authenticator, options_.actor_from_metadata}, call);
 }
 
 // Mutations take the caller; queries do not.

@@ -11,13 +11,14 @@
 #define SALESPERF_SERVICES_INCENTIVES_SERVER_INCENTIVES_GRPC_SERVICE_H_
 
 #include "libs/server/auth.h"
+#include "libs/service/grpc_calls.h"
 #include "salesperf/incentives/v1/incentives.grpc.pb.h"
 #include "services/incentives/app/incentives_application.h"
 
 namespace salesperf::incentives {
 
 // The metadata key that names the actor when the server has no authenticator.
-inline constexpr char kActorMetadataKey[] = "x-salesperf-actor";
+using service::kActorMetadataKey;
 
 struct IncentivesGrpcServiceOptions {
   // Checks callers; not owned, must outlive the service. Default: nullptr (anonymous).

@@ -26,6 +26,7 @@
 #include "libs/eventstore/memory_event_store.h"
 #include "libs/server/server.h"
 #include "libs/server/status.h"
+#include "libs/testing/grpc_call.h"
 #include "libs/testing/status_matchers.h"
 #include "libs/testing/temp_dir.h"
 #include "salesperf/activity/v1/events.pb.h"
@@ -100,13 +101,7 @@ class ServiceFixture : public ::testing::Test {
   template <typename Req, typename Resp>
   absl::StatusOr<Resp> Call(grpc::Status (Stub::*method)(grpc::ClientContext*, const Req&, Resp*),
                             const Req& request, const std::string& actor = "tom") {
-    grpc::ClientContext context;
-    if (!actor.empty()) context.AddMetadata(kActorMetadataKey, actor);
-    context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
-    Resp response;
-    grpc::Status status = (stub_.get()->*method)(&context, request, &response);
-    if (!status.ok()) return server::FromGrpcStatus(status);
-    return response;
+    return ::salesperf::testing::CallAs(*stub_, method, request, actor);
   }
 
   std::string NextRequestId() { return absl::StrCat("req-", ++request_counter_); }

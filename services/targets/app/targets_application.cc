@@ -29,7 +29,6 @@ using eventstore::RequestRecord;
 // Events read from a stream per call.
 constexpr size_t kReadBatch = 1000;
 // Request ids are at most this long (the event store's limit).
-constexpr size_t kMaxRequestIdLength = 128;
 constexpr std::string_view kTargetStreamPrefix = "target-";
 
 std::string Fingerprint(const google::protobuf::Message& request) {
@@ -47,25 +46,9 @@ class IdGenerator {
   std::mt19937_64 gen_;
 };
 
-absl::Status CheckRequestId(const std::string& request_id) {
-  if (request_id.empty()) {
-    return InvalidField("request_id", "is required: an idempotency key such as a UUID");
-  }
-  if (request_id.size() > kMaxRequestIdLength) {
-    return InvalidField("request_id", "must be at most 128 bytes");
-  }
-  return absl::OkStatus();
-}
-
-absl::Status ReusedRequestId(const std::string& request_id) {
-  return absl::AlreadyExistsError(absl::StrCat(
-      "request_id ", request_id,
-      " was already used for a different request; use a new request_id for a new request"));
-}
-
 absl::Status CheckFingerprint(const RequestRecord& record, const std::string& fingerprint,
                               const std::string& request_id) {
-  if (record.fingerprint != fingerprint) return ReusedRequestId(request_id);
+  if (record.fingerprint != fingerprint) return service::ReusedRequestIdError(request_id);
   return absl::OkStatus();
 }
 
@@ -216,7 +199,7 @@ absl::StatusOr<OrgState> TargetsApplication::FoldOrgTo(uint64_t version) const {
 template <typename Response, typename Request, typename Respond>
 absl::StatusOr<Response> TargetsApplication::RunOrg(const CallContext& ctx, const Request& request,
                                                     Respond respond) {
-  RETURN_IF_ERROR(CheckRequestId(request.request_id()));
+  RETURN_IF_ERROR(service::CheckRequestId(request.request_id()));
   const std::string fingerprint = Fingerprint(request);
   // The first response of an earlier request: the org as that request left it.
   auto replay = [&](const RequestRecord& record) -> absl::StatusOr<Response> {
@@ -458,7 +441,7 @@ absl::StatusOr<Response> TargetsApplication::RunTarget(const CallContext& ctx,
                                                        const std::string& target_id,
                                                        uint64_t expected_version,
                                                        MakeCommand make_command) {
-  RETURN_IF_ERROR(CheckRequestId(request.request_id()));
+  RETURN_IF_ERROR(service::CheckRequestId(request.request_id()));
   const std::string fingerprint = Fingerprint(request);
   auto respond = [](v1::Target target) {
     Response response;
@@ -588,7 +571,7 @@ absl::StatusOr<v1::CloseTargetResponse> TargetsApplication::CloseTarget(
 
 absl::StatusOr<v1::DecomposeTargetResponse> TargetsApplication::DecomposeTarget(
     const CallContext& ctx, const v1::DecomposeTargetRequest& request) {
-  RETURN_IF_ERROR(CheckRequestId(request.request_id()));
+  RETURN_IF_ERROR(service::CheckRequestId(request.request_id()));
   const std::string fingerprint = Fingerprint(request);
 
   // The first response: the parent and the children as the request left them. A

@@ -50,6 +50,7 @@
 #include "libs/eventstore/event_store.h"
 #include "libs/projection/commit_watcher.h"
 #include "libs/projection/view_db.h"
+#include "libs/service/call_context.h"
 #include "salesperf/targets/v1/targets.pb.h"
 #include "services/targets/domain/org.h"
 #include "services/targets/domain/target.h"
@@ -57,14 +58,9 @@
 
 namespace salesperf::targets {
 
-// Who is calling, and what the request carried for tracing.
-struct CallContext {
-  // The authenticated subject: a user id. Empty for an anonymous caller, who may read,
-  // draft and propose but not approve or change an approved target.
-  std::string actor;
-  // W3C traceparent of the request, copied into the events' envelopes; may be empty.
-  std::string traceparent;
-};
+// Who is calling, and what the request carried for tracing. An anonymous caller (empty
+// actor) may read, draft and propose but not approve or change an approved target.
+using CallContext = service::CallContext;
 
 struct TargetsApplicationOptions {
   // The service's event store. Required; not owned, must outlive the application.

@@ -6,41 +6,25 @@
 #include "absl/status/status.h"
 #include "google/protobuf/descriptor.h"
 #include "libs/common/ids.h"
+#include "libs/common/status_macros.h"
 #include "libs/common/validation.h"
-#include "libs/server/unary.h"
+#include "libs/service/grpc_calls.h"
 
 namespace salesperf::targets {
 namespace {
 
-constexpr size_t kMaxRequestIdLength = 128;
-
-std::string MetadataValue(const grpc::CallbackServerContext* context, const char* key) {
-  auto it = context->client_metadata().find(key);
-  if (it == context->client_metadata().end()) return "";
-  return std::string(it->second.data(), it->second.size());
-}
-
-// What every request of its kind needs before the application sees it: mutations
-// (messages with request_id) need one, and a target_id names an existing target except
-// in DraftTarget, where it is optional. Found by reflection so that a new RPC gets the
-// same checks.
+// What every request of its kind needs before the application sees it, beyond the
+// request_id (ServeApplicationCall): a target_id names an existing target except in
+// DraftTarget, where it is optional. Found by reflection so that a new RPC gets the same
+// check.
 absl::Status ValidateAtEdge(const google::protobuf::Message& request) {
   const google::protobuf::Descriptor* d = request.GetDescriptor();
-  const google::protobuf::Reflection* r = request.GetReflection();
+  const google::protobuf::FieldDescriptor* f = d->FindFieldByName("target_id");
+  if (f == nullptr) return absl::OkStatus();
+  const std::string id = request.GetReflection()->GetString(request, f);
+  const bool optional = d == v1::DraftTargetRequest::descriptor();
   FieldViolations violations;
-  if (const google::protobuf::FieldDescriptor* f = d->FindFieldByName("request_id")) {
-    const std::string id = r->GetString(request, f);
-    if (id.empty()) {
-      violations.Add("request_id", "is required: an idempotency key such as a UUID");
-    } else if (id.size() > kMaxRequestIdLength) {
-      violations.Add("request_id", "must be at most 128 bytes");
-    }
-  }
-  if (const google::protobuf::FieldDescriptor* f = d->FindFieldByName("target_id")) {
-    const std::string id = r->GetString(request, f);
-    const bool optional = d == v1::DraftTargetRequest::descriptor();
-    if (!(optional && id.empty())) violations.AddIfError("target_id", ValidateId(id));
-  }
+  if (!(optional && id.empty())) violations.AddIfError("target_id", ValidateId(id));
   return violations.ToStatus();
 }
 
@@ -49,20 +33,11 @@ absl::Status ValidateAtEdge(const google::protobuf::Message& request) {
 template <typename Req, typename Resp, typename Call>
 grpc::ServerUnaryReactor* TargetsGrpcService::Serve(grpc::CallbackServerContext* context,
                                                     const Req* request, Resp* response, Call call) {
-  return server::HandleUnary(
-      context, request, response, options_.authenticator,
-      [&](const server::Principal& who, const Req& req, Resp* out) -> absl::Status {
-        if (absl::Status s = ValidateAtEdge(req); !s.ok()) return s;
-        CallContext ctx;
-        ctx.actor = who.subject;
-        if (options_.authenticator == nullptr && options_.actor_from_metadata) {
-          ctx.actor = MetadataValue(context, kActorMetadataKey);
-        }
-        ctx.traceparent = MetadataValue(context, "traceparent");
-        absl::StatusOr<Resp> result = call(ctx, req);
-        if (!result.ok()) return result.status();
-        *out = *std::move(result);
-        return absl::OkStatus();
+  return service::ServeApplicationCall(
+      context, request, response, {options_.authenticator, options_.actor_from_metadata},
+      [&](const CallContext& ctx, const Req& req) -> absl::StatusOr<Resp> {
+        RETURN_IF_ERROR(ValidateAtEdge(req));
+        return call(ctx, req);
       });
 }
 

@@ -15,13 +15,14 @@
 #define SALESPERF_SERVICES_TARGETS_SERVER_TARGETS_GRPC_SERVICE_H_
 
 #include "libs/server/auth.h"
+#include "libs/service/grpc_calls.h"
 #include "salesperf/targets/v1/targets.grpc.pb.h"
 #include "services/targets/app/targets_application.h"
 
 namespace salesperf::targets {
 
 // The metadata key that names the actor when the server has no authenticator.
-inline constexpr char kActorMetadataKey[] = "x-salesperf-actor";
+using service::kActorMetadataKey;
 
 struct TargetsGrpcServiceOptions {
   // Checks callers; not owned, must outlive the service. Default: nullptr (anonymous).
