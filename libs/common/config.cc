@@ -1,5 +1,10 @@
 #include "libs/common/config.h"
 
+#include <algorithm>
+#include <string>
+#include <string_view>
+#include <vector>
+
 #include "absl/strings/ascii.h"
 #include "libs/common/logging.h"
 #include "libs/common/status_macros.h"
@@ -13,6 +18,24 @@ std::string EnvTwin(std::string_view flag_name) {
   for (char c : name)
     env.push_back(c == '-' ? '_' : absl::ascii_toupper(static_cast<unsigned char>(c)));
   return env;
+}
+
+void ParseCommandLine(CLI::App& app, int argc, const char* const* argv) {
+  std::vector<std::string> args;
+  args.reserve(static_cast<size_t>(argc > 1 ? argc - 1 : 0));
+  for (int i = 1; i < argc; ++i) {
+    std::string_view arg = argv[i];
+    if (arg.starts_with("--") && arg.size() > 3 && arg.find('=') == arg.size() - 1) {
+      args.emplace_back(arg.substr(0, arg.size() - 1));
+      args.emplace_back();
+    } else {
+      args.emplace_back(arg);
+    }
+  }
+  if (argc > 0 && app.get_name().empty()) app.name(argv[0]);
+  // CLI11 takes the arguments last first.
+  std::reverse(args.begin(), args.end());
+  app.parse(args);
 }
 
 void AddCommonFlags(CLI::App& app, CommonFlags& flags) {

@@ -48,6 +48,12 @@ struct CommonFlags {
 // Registers CommonFlags on `app`; `flags` holds the defaults on entry.
 void AddCommonFlags(CLI::App& app, CommonFlags& flags);
 
+// Parses the command line like `app.parse(argc, argv)`, except that `--flag=` sets the
+// flag to the empty string (CLI11 alone would take the next argument as its value, so
+// `--metrics-addr= --data-dir=x` would set the metrics address to "--data-dir=x").
+// Throws CLI::ParseError as app.parse does.
+void ParseCommandLine(CLI::App& app, int argc, const char* const* argv);
+
 // Configures logging from the parsed flags; INVALID_ARGUMENT for an unknown level or format.
 absl::Status ApplyLoggingFlags(const CommonFlags& flags);
 

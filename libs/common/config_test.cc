@@ -93,6 +93,23 @@ TEST_F(ConfigTest, CustomFlagGetsATwinToo) {
   EXPECT_NE(app.help().find("SALESPERF_BATCH_SIZE"), std::string::npos);
 }
 
+TEST_F(ConfigTest, AnEmptyValueAfterEqualsIsEmptyNotTheNextArgument) {
+  CLI::App app("test");
+  CommonFlags flags;
+  AddCommonFlags(app, flags);
+  const char* argv[] = {"prog", "--metrics-addr=", "--data-dir=/srv/x", "--grpc-addr", "h:1"};
+  ParseCommandLine(app, 5, argv);
+  EXPECT_EQ(flags.metrics_addr, "");
+  EXPECT_EQ(flags.data_dir, "/srv/x");
+  EXPECT_EQ(flags.grpc_addr, "h:1");
+  // Unknown flags are still refused.
+  CLI::App strict("test");
+  CommonFlags other;
+  AddCommonFlags(strict, other);
+  const char* bad[] = {"prog", "--no-such-flag="};
+  EXPECT_THROW(ParseCommandLine(strict, 2, bad), CLI::ParseError);
+}
+
 TEST_F(ConfigTest, ApplyLoggingFlags) {
   CommonFlags flags;
   flags.log_level = "error";

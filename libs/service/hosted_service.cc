@@ -26,7 +26,7 @@ int RunServiceMain(const ServiceMainSpec& spec, int argc, char** argv) {
   AddProcessFlags(app, flags);
   if (spec.add_flags) spec.add_flags(app);
   try {
-    app.parse(argc, argv);
+    ParseCommandLine(app, argc, argv);
   } catch (const CLI::ParseError& e) {
     return app.exit(e) == 0 ? 0 : 2;
   }

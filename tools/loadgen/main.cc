@@ -126,7 +126,7 @@ int main(int argc, char** argv) {
   AddFlag(*run, "-o,--output", f.output, "table or json")->check(CLI::IsMember({"table", "json"}));
 
   try {
-    app.parse(argc, argv);
+    salesperf::ParseCommandLine(app, argc, argv);
   } catch (const CLI::ParseError& e) {
     return app.exit(e) == 0 ? 0 : 2;
   }

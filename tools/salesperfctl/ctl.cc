@@ -107,7 +107,7 @@ CLI::Option* Ctl::Choices(CLI::Option* option, const std::vector<std::string>& c
 
 int Ctl::Run(int argc, const char* const* argv) {
   try {
-    app_.parse(argc, argv);
+    ParseCommandLine(app_, argc, argv);
   } catch (const CLI::ParseError& e) {
     if (e.get_exit_code() == static_cast<int>(CLI::ExitCodes::Success)) {
       return app_.exit(e, out_, err_);  // --help

@@ -117,7 +117,7 @@ int RunSalesperfd(int argc, char** argv) {
           "Days of demo activity before today (about three months by default)")
       ->check(CLI::Range(1, 366));
   try {
-    app.parse(argc, argv);
+    ParseCommandLine(app, argc, argv);
   } catch (const CLI::ParseError& e) {
     return app.exit(e) == 0 ? 0 : 2;
   }
