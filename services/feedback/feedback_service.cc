@@ -10,7 +10,7 @@
 namespace salesperf::feedback {
 
 absl::StatusOr<std::unique_ptr<FeedbackService>> FeedbackService::Open(
-    FeedbackServiceOptions options) {
+    const FeedbackServiceOptions& options) {
   std::unique_ptr<FeedbackService> service(new FeedbackService(options));
   service::ServiceHostOptions host_options = service::HostOptionsFrom(options.env);
   host_options.name = kServiceName;

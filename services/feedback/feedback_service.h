@@ -46,7 +46,8 @@ struct FeedbackServiceOptions {
 class FeedbackService final : public service::HostedService {
  public:
   // Opens storage under <data_dir>/feedback. UNAVAILABLE if another process holds it.
-  static absl::StatusOr<std::unique_ptr<FeedbackService>> Open(FeedbackServiceOptions options);
+  static absl::StatusOr<std::unique_ptr<FeedbackService>> Open(
+      const FeedbackServiceOptions& options);
   ~FeedbackService() override;
   FeedbackService(const FeedbackService&) = delete;
   FeedbackService& operator=(const FeedbackService&) = delete;

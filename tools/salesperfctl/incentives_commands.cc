@@ -129,7 +129,7 @@ struct StatementOpts {
 };
 
 CLI::App* StatementCommand(Ctl& ctl, CLI::App* group, const std::string& name,
-                           const std::string& help, std::shared_ptr<StatementOpts> o,
+                           const std::string& help, const std::shared_ptr<StatementOpts>& o,
                            bool mutation) {
   CLI::App* cmd = group->add_subcommand(name, help);
   cmd->add_option("--rep", o->rep, "rep id")->required();

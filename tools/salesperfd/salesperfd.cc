@@ -44,9 +44,9 @@ using OpenFunction =
 // Opens a service whose options struct holds `env` and defaults for the rest.
 template <typename Service, typename Options>
 OpenFunction Opener() {
-  return [](ServiceEnvironment env) -> absl::StatusOr<std::unique_ptr<HostedService>> {
+  return [](const ServiceEnvironment& env) -> absl::StatusOr<std::unique_ptr<HostedService>> {
     Options options;
-    options.env = std::move(env);
+    options.env = env;
     ASSIGN_OR_RETURN(std::unique_ptr<Service> opened, Service::Open(std::move(options)));
     return std::unique_ptr<HostedService>(std::move(opened));
   };

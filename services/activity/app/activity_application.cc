@@ -206,7 +206,7 @@ absl::StatusOr<Response> ActivityApplication::Run(
     ASSIGN_OR_RETURN(Loaded<State> loaded, LoadStream<State>(store, stream_id, evolve));
     CommandMeta meta;
     if (attempt == 0 && first_meta.has_value()) {
-      meta = *std::move(first_meta);
+      meta = *std::exchange(first_meta, std::nullopt);
     } else {
       ASSIGN_OR_RETURN(meta, Meta(ctx));
     }

@@ -91,7 +91,7 @@ class RulesFold {
 
   // Single-fact rules.
   absl::Status Occur(v1::RiskRule rule, const std::string& rep, const std::string& customer,
-                     const std::string& subject, std::vector<v1::RiskEvidence> facts,
+                     const std::string& subject, const std::vector<v1::RiskEvidence>& facts,
                      const Finding& finding) {
     const std::string key = keys::StateRow(rule, subject);
     ASSIGN_OR_RETURN(v1::RiskRuleState state, Load(rule, key, rep, customer));
@@ -135,7 +135,8 @@ class RulesFold {
                  *finding);
   }
 
-  absl::Status SetOwner(const std::string& customer, std::string from_day, const std::string& rep) {
+  absl::Status SetOwner(const std::string& customer, const std::string& from_day,
+                        const std::string& rep) {
     if (customer.empty()) return absl::OkStatus();
     const std::string key = keys::OwnersRow(customer);
     ASSIGN_OR_RETURN(std::optional<v1::RiskCustomerOwners> owners,
@@ -259,7 +260,7 @@ absl::Status ApplyRules(const RiskConfig& config, const EventEnvelope& event, Vi
       if (won.has_value()) facts.push_back(*std::move(won));
       facts.push_back(EvidenceOf(event, absl::StrCat("deal cancelled on ", e.cancelled_on())));
       RETURN_IF_ERROR(fold.Occur(v1::RISK_RULE_WON_THEN_CANCELLED, e.rep_id(), e.customer_id(),
-                                 e.deal_id(), std::move(facts), *finding));
+                                 e.deal_id(), facts, *finding));
     }
     return fold.SlideRep(e.rep_id());
   }

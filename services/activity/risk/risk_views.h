@@ -36,7 +36,7 @@ namespace salesperf::activity::risk {
 class RiskRulesView final : public projection::View {
  public:
   // `config` must be valid (RiskConfig::Validate).
-  explicit RiskRulesView(RiskConfig config) : config_(std::move(config)) {}
+  explicit RiskRulesView(RiskConfig config) : config_(config) {}
   std::string_view name() const override { return keys::kRulesView; }
   absl::Status Apply(const projection::EventEnvelope& event, projection::ViewTxn& txn) override;
 

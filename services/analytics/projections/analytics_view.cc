@@ -860,7 +860,7 @@ absl::Status Folder::Fold() {
 }  // namespace
 
 AnalyticsView::AnalyticsView(AnalyticsViewOptions options)
-    : options_(std::move(options)), batch_(std::make_unique<Batch>()) {}
+    : options_(options), batch_(std::make_unique<Batch>()) {}
 
 AnalyticsView::~AnalyticsView() = default;
 

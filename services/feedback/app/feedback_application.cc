@@ -464,7 +464,7 @@ absl::StatusOr<v1::AssignComplaintResponse> FeedbackApplication::AssignComplaint
     const CallContext& ctx, const v1::AssignComplaintRequest& request) {
   return RunComplaint<v1::AssignComplaintResponse>(
       *options_.store, *options_.clock, options_.append_attempts, ctx, request,
-      [&](CommandMeta meta) {
+      [&](const CommandMeta& meta) {
         return ComplaintCommand(feedback::AssignComplaint{meta, request});
       });
 }
@@ -473,7 +473,7 @@ absl::StatusOr<v1::RespondToComplaintResponse> FeedbackApplication::RespondToCom
     const CallContext& ctx, const v1::RespondToComplaintRequest& request) {
   return RunComplaint<v1::RespondToComplaintResponse>(
       *options_.store, *options_.clock, options_.append_attempts, ctx, request,
-      [&](CommandMeta meta) {
+      [&](const CommandMeta& meta) {
         return ComplaintCommand(feedback::RespondToComplaint{meta, request});
       });
 }
@@ -482,7 +482,7 @@ absl::StatusOr<v1::ResolveComplaintResponse> FeedbackApplication::ResolveComplai
     const CallContext& ctx, const v1::ResolveComplaintRequest& request) {
   return RunComplaint<v1::ResolveComplaintResponse>(
       *options_.store, *options_.clock, options_.append_attempts, ctx, request,
-      [&](CommandMeta meta) {
+      [&](const CommandMeta& meta) {
         return ComplaintCommand(feedback::ResolveComplaint{meta, request});
       });
 }
@@ -491,7 +491,7 @@ absl::StatusOr<v1::ReopenComplaintResponse> FeedbackApplication::ReopenComplaint
     const CallContext& ctx, const v1::ReopenComplaintRequest& request) {
   return RunComplaint<v1::ReopenComplaintResponse>(
       *options_.store, *options_.clock, options_.append_attempts, ctx, request,
-      [&](CommandMeta meta) {
+      [&](const CommandMeta& meta) {
         return ComplaintCommand(feedback::ReopenComplaint{meta, request, options_.sla});
       });
 }

@@ -23,6 +23,7 @@ struct EventRef {
   int64_t stream_version = 0;
   int64_t sequence = 0;
   friend bool operator==(const EventRef&, const EventRef&) = default;
+  // NOLINTNEXTLINE(modernize-use-nullptr): clang-tidy misreads the defaulted comparison.
   friend auto operator<=>(const EventRef&, const EventRef&) = default;
 };
 
