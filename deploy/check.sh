@@ -147,6 +147,35 @@ metric_names() {
   validate metric-names "$root/docs/metrics.md" "$root"/deploy/grafana/dashboards/*.json \
     "$root"/deploy/prometheus/rules/*.yml
 }
+# A live scrape of salesperfd (small demo loaded: business gauges, projection lag, gRPC
+# metrics all present) through `promtool check metrics` (DESIGN.md: promtool-clean).
+metrics_lint() {
+  local daemon="$build_dir/bin/salesperfd"
+  [[ -x "$daemon" ]] || { echo "$daemon not built: run make build first"; return 1; }
+  local data="$work/metrics-lint-data" out="$work/metrics-lint.out" port pid status=0
+  rm -rf "$data" && mkdir -p "$data"
+  port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+  "$daemon" --data-dir="$data" --grpc-addr=127.0.0.1:0 --metrics-addr="127.0.0.1:$port" \
+    --demo-data=always --demo-reps=8 --demo-customers=40 --demo-history-days=3 \
+    --log-level=warn >"$out" 2>&1 &
+  pid=$!
+  for _ in $(seq 1 240); do
+    grep -q '^salesperf demo loaded' "$out" && break
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.5
+  done
+  if grep -q '^salesperf demo loaded' "$out"; then
+    python3 -c 'import sys, urllib.request; sys.stdout.write(urllib.request.urlopen(sys.argv[1], timeout=10).read().decode())' \
+      "http://127.0.0.1:$port/metrics" >"$work/metrics-lint.txt" &&
+      grep -q '^salesperf_business_' "$work/metrics-lint.txt" &&
+      promtool check metrics <"$work/metrics-lint.txt" || status=1
+  else
+    echo "salesperfd did not load the demo:"; tail -20 "$out"; status=1
+  fi
+  kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null
+  rm -rf "$data"
+  return $status
+}
 
 check "yamllint deploy/ helm/" yaml_lint
 check "shellcheck" shell_lint
@@ -169,6 +198,7 @@ check "prometheus: promtool test rules" promtool_tests
 check "grafana: dashboards match generate.py" dashboards_generated
 check "grafana: dashboard PromQL parses (promtool)" dashboards_promql
 check "metrics: names used are in docs/metrics.md" metric_names
+check "metrics: promtool check metrics, live scrape" metrics_lint
 
 if ((${#failed[@]})); then
   echo "deploy-check: ${#failed[@]} check(s) failed: ${failed[*]} ($((SECONDS - start)) s)"
