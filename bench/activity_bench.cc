@@ -581,6 +581,9 @@ class RatioReporter : public benchmark::ConsoleReporter {
 }  // namespace salesperf::activity
 
 int main(int argc, char** argv) {
+  // As the servers run (service::PrepareProcess): Debian's Abseil checks every lock for
+  // deadlock cycles otherwise, a cost production does not pay.
+  absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
   salesperf::ConfigureLogging(salesperf::LogLevel::kWarn, salesperf::LogFormat::kText, &std::cerr);
   salesperf::activity::GrpcFlags grpc;
   bool skip_grpc = false;

@@ -26,6 +26,7 @@
 
 #include "CLI/CLI.hpp"
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
 #include "grpcpp/create_channel.h"
 #include "libs/common/logging.h"
@@ -146,6 +147,9 @@ double Percentile(std::vector<double> v, double p) {
 }  // namespace salesperf::bench
 
 int main(int argc, char** argv) {
+  // As the servers run (service::PrepareProcess): Debian's Abseil checks every lock for
+  // deadlock cycles otherwise, a cost production does not pay.
+  absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
   using namespace salesperf;         // NOLINT(google-build-using-namespace): a bench's main
   using namespace salesperf::bench;  // NOLINT(google-build-using-namespace)
   CLI::App app{"salesperf_analytics_bench"};

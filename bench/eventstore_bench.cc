@@ -25,6 +25,7 @@
 #include <unistd.h>
 
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
 #include "benchmark/benchmark.h"
 #include "libs/eventstore/event_store.h"
 #include "libs/eventstore/keys.h"
@@ -250,6 +251,9 @@ class RatioReporter : public benchmark::ConsoleReporter {
 }  // namespace salesperf::eventstore
 
 int main(int argc, char** argv) {
+  // As the servers run (service::PrepareProcess): Debian's Abseil checks every lock for
+  // deadlock cycles otherwise, a cost production does not pay.
+  absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
   std::vector<char*> args;
   bool long_run = false;
   bool min_time_given = false;
