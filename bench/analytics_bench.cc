@@ -82,9 +82,11 @@ struct Folded {
 };
 
 Folded Open(const std::string& path, std::vector<projection::SourcedEvent> records,
-            size_t batch_size) {
+            size_t batch_size, bool memtable_hints) {
   Folded f;
-  auto db = projection::ViewDb::Open(path, analytics::AnalyticsViewNames());
+  projection::ViewDbOptions db_options;
+  db_options.memtable_insert_hints = memtable_hints;
+  auto db = projection::ViewDb::Open(path, analytics::AnalyticsViewNames(), db_options);
   Check(db.status(), "open view db");
   f.db = *std::move(db);
   projection::ProjectionOptions options;
@@ -164,6 +166,9 @@ int main(int argc, char** argv) {
   app.add_option("--calls", calls, "calls per latency case (default 3000)");
   app.add_option("--batch-size", batch_size,
                  "records per projection batch (default: the service's, 10000)");
+  bool memtable_hints = projection::ViewDbOptions{}.memtable_insert_hints;
+  app.add_option("--memtable-hints", memtable_hints,
+                 "memtable insert hints in the view db (default: ViewDbOptions')");
   CLI11_PARSE(app, argc, argv);
   ConfigureLogging(LogLevel::kWarn, LogFormat::kText);
   salesperf::testing::TempDir dir;
@@ -171,7 +176,7 @@ int main(int argc, char** argv) {
   // --- apply vs raw consume.
   std::vector<projection::SourcedEvent> records = History(events, 1);
   const Rate raw = RawConsume(records);
-  Folded folded = Open(dir.Sub("apply"), records, batch_size);
+  Folded folded = Open(dir.Sub("apply"), records, batch_size, memtable_hints);
   const absl::Time start = absl::Now();
   const double cpu_start = CpuSeconds();
   Check(folded.runner->CatchUp(absl::Hours(1)), "catch up");
@@ -262,7 +267,7 @@ int main(int argc, char** argv) {
   // --- rebuild.
   std::vector<projection::SourcedEvent> big = History(rebuild_events, 2);
   const size_t n = big.size();
-  Folded rebuilt = Open(dir.Sub("rebuild"), std::move(big), batch_size);
+  Folded rebuilt = Open(dir.Sub("rebuild"), std::move(big), batch_size, memtable_hints);
   Check(rebuilt.runner->CatchUp(absl::Hours(1)), "first fold");
   const absl::Time rebuild_start = absl::Now();
   const double rebuild_cpu_start = CpuSeconds();
