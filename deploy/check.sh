@@ -172,7 +172,8 @@ metrics_lint() {
   else
     echo "salesperfd did not load the demo:"; tail -20 "$out"; status=1
   fi
-  kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null
+  kill "$pid" 2>/dev/null || true
+  wait "$pid" 2>/dev/null || true
   rm -rf "$data"
   return $status
 }

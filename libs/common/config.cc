@@ -20,12 +20,33 @@ std::string EnvTwin(std::string_view flag_name) {
   return env;
 }
 
+namespace {
+
+// Whether `name` ("--x") is an option of `app` or of any of its subcommands that takes a
+// value (a flag takes none: "--flag=" is CLI11's "true" for it).
+bool TakesValue(CLI::App& app, const std::string& name) {
+  if (const CLI::Option* option = app.get_option_no_throw(name);
+      option != nullptr && option->get_items_expected_max() > 0) {
+    return true;
+  }
+  for (CLI::App* sub : app.get_subcommands({})) {
+    if (TakesValue(*sub, name)) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
 void ParseCommandLine(CLI::App& app, int argc, const char* const* argv) {
   std::vector<std::string> args;
   args.reserve(static_cast<size_t>(argc > 1 ? argc - 1 : 0));
+  bool options_ended = false;  // after "--" every argument is positional
   for (int i = 1; i < argc; ++i) {
-    std::string_view arg = argv[i];
-    if (arg.starts_with("--") && arg.size() > 3 && arg.find('=') == arg.size() - 1) {
+    const std::string_view arg = argv[i];
+    if (arg == "--") options_ended = true;
+    if (!options_ended && arg.starts_with("--") && arg.size() > 3 &&
+        arg.find('=') == arg.size() - 1 &&
+        TakesValue(app, std::string(arg.substr(0, arg.size() - 1)))) {
       args.emplace_back(arg.substr(0, arg.size() - 1));
       args.emplace_back();
     } else {

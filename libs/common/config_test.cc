@@ -110,6 +110,22 @@ TEST_F(ConfigTest, AnEmptyValueAfterEqualsIsEmptyNotTheNextArgument) {
   EXPECT_THROW(ParseCommandLine(strict, 2, bad), CLI::ParseError);
 }
 
+TEST_F(ConfigTest, AFlagWithAnEmptyValueStaysAFlagAndAfterDashDashNothingIsRewritten) {
+  CLI::App app("test");
+  CLI::App* sub = app.add_subcommand("run", "a subcommand");
+  bool max = false;
+  std::string addr = "default";
+  std::vector<std::string> rest;
+  sub->add_flag("--max", max, "as fast as possible");
+  sub->add_option("--addr", addr, "an address");
+  sub->add_option("rest", rest, "positionals");
+  const char* argv[] = {"prog", "run", "--max=", "--addr=", "--", "--addr="};
+  ParseCommandLine(app, 6, argv);
+  EXPECT_TRUE(max);
+  EXPECT_EQ(addr, "");
+  EXPECT_EQ(rest, std::vector<std::string>{"--addr="});
+}
+
 TEST_F(ConfigTest, ApplyLoggingFlags) {
   CommonFlags flags;
   flags.log_level = "error";

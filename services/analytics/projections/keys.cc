@@ -13,6 +13,8 @@
 //                                    number (2 digits), score 8 bytes big-endian of
 //                                    ~(value ^ 2^63), so ascending keys are descending
 //                                    values, ties by rep id
+//   lbn/<period id>                  decimal: how many reps the period's boards rank
+//                                    (every indexed metric ranks the same reps)
 //   sd/<c|r|t>/<scope>/<YYYY-MM-DD>  Counters of a team, region or the company ("" id)
 //   sm/<c|r|t>/<scope>/<YYYY-MM>     Counters of the same for a month
 //   d/<deal>                         DealRow
