@@ -27,6 +27,7 @@ absl::StatusOr<std::unique_ptr<FeedbackService>> FeedbackService::Open(
   app_options.clock = &service->host_->clock();
   app_options.sla = options.sla;
   app_options.view_wait_timeout = options.view_wait_timeout;
+  app_options.registry = options.env.metrics;
   ASSIGN_OR_RETURN(service->application_, FeedbackApplication::Create(std::move(app_options)));
   service->grpc_service_ = std::make_unique<FeedbackGrpcService>(
       service->application_.get(),

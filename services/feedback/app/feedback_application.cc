@@ -15,6 +15,9 @@
 #include "libs/common/status_macros.h"
 #include "libs/common/validation.h"
 #include "libs/service/request_fingerprint.h"
+#include "prometheus/counter.h"
+#include "prometheus/family.h"
+#include "prometheus/registry.h"
 #include "services/feedback/app/event_codec.h"
 #include "services/feedback/projections/feedback_views.h"
 
@@ -106,6 +109,8 @@ template <typename State>
 struct Outcome {
   State state;
   std::vector<v1::Alert> alerts;
+  // True when this call appended the events (false when it replayed a request record).
+  bool appended = false;
 };
 
 template <typename State>
@@ -192,6 +197,7 @@ absl::StatusOr<Outcome<State>> Run(eventstore::EventStore& store, Clock& clock, 
       state = evolve(std::move(state), event.value_or(v1::FeedbackEvent()), stamped);
     }
     outcome.state = std::move(state);
+    outcome.appended = true;
     for (const v1::FeedbackAlertRaised& alert : AlertsOf(events)) {
       outcome.alerts.push_back(AlertFromEvent(alert, now));
     }
@@ -210,8 +216,38 @@ absl::Status Missing(const std::string& what) {
 
 }  // namespace
 
+struct FeedbackApplication::Metrics {
+  explicit Metrics(prometheus::Registry& registry)
+      : alerts(prometheus::BuildCounter()
+                   .Name("salesperf_feedback_alerts_raised_total")
+                   .Help("Feedback alerts raised for a rep's manager, by reason")
+                   .Register(registry)),
+        nps_detractor(alerts.Add({{"reason", "nps_detractor"}})),
+        low_csat(alerts.Add({{"reason", "low_csat"}})),
+        severe_complaint(alerts.Add({{"reason", "severe_complaint"}})),
+        surveys_expired(prometheus::BuildCounter()
+                            .Name("salesperf_feedback_surveys_expired_total")
+                            .Help("Survey requests expired unanswered by the sweeper")
+                            .Register(registry)
+                            .Add({})),
+        sla_breaches(prometheus::BuildCounter()
+                         .Name("salesperf_feedback_sla_breaches_total")
+                         .Help("Complaint SLA breaches (first response or resolution) recorded")
+                         .Register(registry)
+                         .Add({})) {}
+
+  prometheus::Family<prometheus::Counter>& alerts;
+  prometheus::Counter& nps_detractor;
+  prometheus::Counter& low_csat;
+  prometheus::Counter& severe_complaint;
+  prometheus::Counter& surveys_expired;
+  prometheus::Counter& sla_breaches;
+};
+
 FeedbackApplication::FeedbackApplication(FeedbackApplicationOptions options)
     : options_(std::move(options)),
+      metrics_(options_.registry == nullptr ? nullptr
+                                            : std::make_unique<Metrics>(*options_.registry)),
       queries_(options_.views),
       org_(options_.views),
       contacts_(options_.views) {}
@@ -225,6 +261,27 @@ absl::StatusOr<std::unique_ptr<FeedbackApplication>> FeedbackApplication::Create
   if (options.append_attempts < 1) options.append_attempts = 1;
   if (options.sweep_batch == 0) options.sweep_batch = 500;
   return std::unique_ptr<FeedbackApplication>(new FeedbackApplication(std::move(options)));
+}
+
+FeedbackApplication::~FeedbackApplication() = default;
+
+void FeedbackApplication::CountAlerts(const std::vector<v1::Alert>& alerts) {
+  if (metrics_ == nullptr) return;
+  for (const v1::Alert& alert : alerts) {
+    switch (alert.reason()) {
+      case v1::ALERT_REASON_NPS_DETRACTOR:
+        metrics_->nps_detractor.Increment();
+        break;
+      case v1::ALERT_REASON_LOW_CSAT:
+        metrics_->low_csat.Increment();
+        break;
+      case v1::ALERT_REASON_SEVERE_COMPLAINT:
+        metrics_->severe_complaint.Increment();
+        break;
+      default:
+        break;
+    }
+  }
 }
 
 std::string FeedbackApplication::ManagerOf(const std::string& rep_id, absl::Time now) {
@@ -320,6 +377,7 @@ absl::StatusOr<v1::RecordSurveyResponseResponse> FeedbackApplication::RecordSurv
   v1::RecordSurveyResponseResponse response;
   *response.mutable_survey_request() = *outcome.state.request;
   AddAlerts(outcome.alerts, response);
+  if (outcome.appended) CountAlerts(outcome.alerts);
   return response;
 }
 
@@ -390,6 +448,7 @@ absl::StatusOr<v1::CompleteCallbackResponse> FeedbackApplication::CompleteCallba
   v1::CompleteCallbackResponse response;
   *response.mutable_callback() = *outcome.state.callback;
   AddAlerts(outcome.alerts, response);
+  if (outcome.appended) CountAlerts(outcome.alerts);
   return response;
 }
 
@@ -432,6 +491,7 @@ absl::StatusOr<v1::OpenComplaintResponse> FeedbackApplication::OpenComplaint(
   v1::OpenComplaintResponse response;
   *response.mutable_complaint() = *outcome.state.complaint;
   AddAlerts(outcome.alerts, response);
+  if (outcome.appended) CountAlerts(outcome.alerts);
   return response;
 }
 
@@ -598,6 +658,10 @@ absl::StatusOr<SweepResult> FeedbackApplication::SweepOnce(absl::Time now) {
                      return DecideComplaint(CheckComplaintSla{{now, kSweeperActor}, id}, state);
                    }));
     result.sla_breaches += n;
+  }
+  if (metrics_ != nullptr) {
+    metrics_->surveys_expired.Increment(result.surveys_expired);
+    metrics_->sla_breaches.Increment(result.sla_breaches);
   }
   return result;
 }

@@ -52,6 +52,10 @@
 #include "services/feedback/domain/feedback.h"
 #include "services/feedback/projections/feedback_queries.h"
 
+namespace prometheus {
+class Registry;
+}  // namespace prometheus
+
 namespace salesperf::feedback {
 
 // Who is calling, and what the request carried for tracing.
@@ -74,6 +78,9 @@ struct FeedbackApplicationOptions {
   absl::Duration view_wait_timeout = absl::Seconds(5);
   // Due rows handled per kind per SweepOnce. Default: 500.
   size_t sweep_batch = 500;
+  // Where the feedback counters are registered (see FeedbackApplication). Not owned.
+  // Default: nullptr (no metrics).
+  prometheus::Registry* registry = nullptr;
 };
 
 // What one sweep did.
@@ -83,11 +90,16 @@ struct SweepResult {
   friend bool operator==(const SweepResult&, const SweepResult&) = default;
 };
 
+// Metrics (with FeedbackApplicationOptions::registry), counting what this process appended,
+// never a replayed request: salesperf_feedback_alerts_raised_total{reason} (nps_detractor,
+// low_csat, severe_complaint), salesperf_feedback_surveys_expired_total,
+// salesperf_feedback_sla_breaches_total. No rep, customer or text in any label.
 class FeedbackApplication {
  public:
   // INVALID_ARGUMENT for missing options.
   static absl::StatusOr<std::unique_ptr<FeedbackApplication>> Create(
       FeedbackApplicationOptions options);
+  ~FeedbackApplication();
 
   // --- Surveys.
   absl::StatusOr<v1::DefineSurveyResponse> DefineSurvey(const CallContext& ctx,
@@ -146,7 +158,12 @@ class FeedbackApplication {
   // The rep's team manager today, from a refreshed OrgCache ("" if unknown).
   std::string ManagerOf(const std::string& rep_id, absl::Time now);
 
+  struct Metrics;
+  // Counts what this process appended: alerts, expiries, breaches (never a replay).
+  void CountAlerts(const std::vector<v1::Alert>& alerts);
+
   const FeedbackApplicationOptions options_;
+  std::unique_ptr<Metrics> metrics_;  // null without a registry
   const FeedbackQueries queries_;
   mutable OrgCache org_;
   ContactStore contacts_;

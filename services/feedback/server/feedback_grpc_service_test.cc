@@ -142,6 +142,29 @@ TEST_F(FeedbackGrpcTest, DetractorRaisesOneAlertForTheTeamManager) {
   EXPECT_EQ(version, 1u);
 }
 
+TEST_F(FeedbackGrpcTest, MetricsCountWhatWasAppendedNeverAReplay) {
+  DefineSurvey();
+  const std::string id = Send("alice");
+  const v1::RecordSurveyResponseRequest response = ResponseRequest(id, 2, 3);
+  ASSERT_OK(Call(&Stub::RecordSurveyResponse, response));
+  ASSERT_OK(Call(&Stub::RecordSurveyResponse, response));  // a retry: replayed
+  EXPECT_EQ(Counter("salesperf_feedback_alerts_raised_total", "reason=\"nps_detractor\""), 1);
+  EXPECT_EQ(Counter("salesperf_feedback_alerts_raised_total", "reason=\"low_csat\""), 1);
+  EXPECT_EQ(Counter("salesperf_feedback_alerts_raised_total", "reason=\"severe_complaint\""), 0);
+  ASSERT_OK(Call(&Stub::OpenComplaint, ComplaintRequest(v1::COMPLAINT_SEVERITY_CRITICAL)));
+  EXPECT_EQ(Counter("salesperf_feedback_alerts_raised_total", "reason=\"severe_complaint\""), 1);
+
+  Send("bob");
+  clock_.Advance(absl::Hours(25));  // past the survey window and the complaint's deadline
+  ASSERT_OK_AND_ASSIGN(SweepResult swept, service_->application().SweepOnce(clock_.Now()));
+  EXPECT_EQ(Counter("salesperf_feedback_surveys_expired_total"), swept.surveys_expired);
+  EXPECT_EQ(Counter("salesperf_feedback_sla_breaches_total"), swept.sla_breaches);
+  EXPECT_EQ(swept.surveys_expired, 1);
+  EXPECT_GE(swept.sla_breaches, 1);
+  ASSERT_OK(service_->application().SweepOnce(clock_.Now()));  // nothing new is due
+  EXPECT_EQ(Counter("salesperf_feedback_surveys_expired_total"), 1);
+}
+
 TEST_F(FeedbackGrpcTest, LateResponsesAreRejectedAndTheSweeperExpiresOnce) {
   DefineSurvey();
   const std::string id = Send("alice");

@@ -14,7 +14,10 @@
 #include <memory>
 #include <string>
 
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
 #include "google/protobuf/descriptor.h"
@@ -29,6 +32,8 @@
 #include "libs/testing/grpc_call.h"
 #include "libs/testing/status_matchers.h"
 #include "libs/testing/temp_dir.h"
+#include "prometheus/registry.h"
+#include "prometheus/text_serializer.h"
 #include "salesperf/feedback/v1/feedback.grpc.pb.h"
 #include "salesperf/targets/v1/events.pb.h"
 #include "services/feedback/feedback_service.h"
@@ -59,6 +64,9 @@ class ServiceFixture : public ::testing::Test {
     options.env.event_id_seed = 42;
     options.env.upstream_stores = {&org_store_};
     options.sweep_interval = absl::ZeroDuration();
+    // A registry per opening: a reopened service registers its metrics afresh.
+    registry_ = std::make_shared<prometheus::Registry>();
+    options.env.metrics = registry_.get();
     ASSERT_OK_AND_ASSIGN(service_, FeedbackService::Open(options));
     server_ = std::make_unique<server::Server>(server::ServerOptions{});
     for (grpc::Service* s : service_->grpc_services()) server_->RegisterService(s);
@@ -76,6 +84,19 @@ class ServiceFixture : public ::testing::Test {
     channel_.reset();
     server_.reset();
     service_.reset();
+  }
+
+  // The value of the counter `name` with label set `labels` ("" for none), e.g.
+  // Counter("salesperf_feedback_alerts_raised_total", "reason=\"low_csat\""); -1 if absent.
+  double Counter(const std::string& name, const std::string& labels = "") {
+    const std::string text = prometheus::TextSerializer().Serialize(registry_->Collect());
+    const std::string series = labels.empty() ? name : absl::StrCat(name, "{", labels, "}");
+    for (absl::string_view line : absl::StrSplit(text, '\n')) {
+      if (!absl::ConsumePrefix(&line, series) || !absl::ConsumePrefix(&line, " ")) continue;
+      double value = 0;
+      if (absl::SimpleAtod(line, &value)) return value;
+    }
+    return -1;
   }
 
   template <typename Req, typename Resp>
@@ -226,6 +247,7 @@ class ServiceFixture : public ::testing::Test {
   FakeClock clock_;
   eventstore::MemoryEventStore org_store_;
   salesperf::testing::TempDir dir_;
+  std::shared_ptr<prometheus::Registry> registry_;
   std::unique_ptr<FeedbackService> service_;
   std::unique_ptr<server::Server> server_;
   std::shared_ptr<grpc::Channel> channel_;
