@@ -231,6 +231,13 @@ def sales():
     L.add(timeseries("Risk flags raised per hour by rule", "none",
                      ('sum by (rule) (increase(salesperf_activity_risk_flags_raised_total[1h]))', "{{rule}}"),
                      description="SalesperfRiskFlagsSpiking fires at 3x the week's hourly rate."), 16, 8)
+    L.row("Customer feedback")
+    L.add(timeseries("Feedback alerts per hour by reason", "none",
+                     ('sum by (reason) (increase(salesperf_feedback_alerts_raised_total[1h]))', "{{reason}}"),
+                     description="Alerts for a rep's manager: NPS detractors, low CSAT, severe complaints."), 12, 8)
+    L.add(timeseries("Complaint SLA breaches per hour", "none",
+                     ('sum(increase(salesperf_feedback_sla_breaches_total[1h]))', "breaches"),
+                     description="SalesperfComplaintSlaBreached fires at one or more in the last hour."), 12, 8)
     L.row("Teams")
     L.add(bargauge("Bottom 15 teams by revenue pace", "percentunit",
                    f'bottomk(15, max by (scope) (salesperf_business_attainment_pace_ratio{{level="team",{p},metric="revenue"}}))',
