@@ -1,11 +1,7 @@
 #include "libs/server/server.h"
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
 #include <pthread.h>
 #include <signal.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
 #include <atomic>
 #include <map>
@@ -20,7 +16,6 @@
 #include "google/protobuf/unknown_field_set.h"
 #include "grpcpp/client_context.h"
 #include "grpcpp/create_channel.h"
-#include "grpcpp/impl/client_unary_call.h"
 #include "grpcpp/security/credentials.h"
 #include "grpcpp/support/byte_buffer.h"
 #include "grpcpp/support/sync_stream.h"
@@ -30,6 +25,7 @@
 #include "libs/server/interceptors.h"
 #include "libs/server/status.h"
 #include "libs/server/unary.h"
+#include "libs/testing/probes.h"
 #include "libs/testing/status_matchers.h"
 #include "prometheus/metric_family.h"
 #include "salesperf/testing/v1/echo.grpc.pb.h"
@@ -37,7 +33,11 @@
 namespace salesperf::server {
 namespace {
 
+using ::salesperf::testing::CheckHealth;
+using ::salesperf::testing::HttpGet;
 using ::salesperf::testing::IsOk;
+using ::salesperf::testing::kNotServing;
+using ::salesperf::testing::kServing;
 using ::salesperf::testing::StatusIs;
 using salesperf::testing::v1::EchoFailure;
 using salesperf::testing::v1::EchoRequest;
@@ -159,27 +159,13 @@ std::string FromBuffer(const grpc::ByteBuffer& buffer) {
   return out;
 }
 
-enum HealthStatus { kUnknown = 0, kServing = 1, kNotServing = 2, kServiceUnknown = 3 };
-
 int HealthStatusOf(const std::string& response) {
   google::protobuf::UnknownFieldSet fields;
   if (!fields.ParseFromString(response)) return -1;
   for (int i = 0; i < fields.field_count(); ++i) {
     if (fields.field(i).number() == 1) return static_cast<int>(fields.field(i).varint());
   }
-  return kUnknown;  // proto3 default
-}
-
-// grpc.health.v1.Health/Check; -1 when the call fails (NOT_FOUND for unknown services).
-int CheckHealth(const std::shared_ptr<grpc::Channel>& channel, const std::string& service) {
-  grpc::ClientContext context;
-  grpc::ByteBuffer response;
-  grpc::internal::RpcMethod method("/grpc.health.v1.Health/Check",
-                                   grpc::internal::RpcMethod::NORMAL_RPC);
-  grpc::Status status = grpc::internal::BlockingUnaryCall<grpc::ByteBuffer, grpc::ByteBuffer>(
-      channel.get(), method, &context, ToBuffer(Field(1, service)), &response);
-  if (!status.ok()) return -1;
-  return HealthStatusOf(FromBuffer(response));
+  return ::salesperf::testing::kHealthUnknown;  // proto3 default
 }
 
 // Service names listed by grpc.reflection.v1alpha.ServerReflection.
@@ -216,26 +202,6 @@ absl::StatusOr<std::vector<std::string>> ReflectionServices(
   grpc::Status status = stream->Finish();
   if (!status.ok()) return FromGrpcStatus(status);
   return names;
-}
-
-// GET /metrics over a plain socket.
-std::string HttpGet(int port, const std::string& path) {
-  const int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(static_cast<uint16_t>(port));
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  std::string response;
-  if (connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0) {
-    const std::string request = "GET " + path + " HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n";
-    if (write(fd, request.data(), request.size()) == static_cast<ssize_t>(request.size())) {
-      char buf[4096];
-      ssize_t n;
-      while ((n = read(fd, buf, sizeof(buf))) > 0) response.append(buf, static_cast<size_t>(n));
-    }
-  }
-  close(fd);
-  return response;
 }
 
 // The value of a counter, or -1 when the labelled series does not exist.
