@@ -37,6 +37,8 @@
 #include "absl/strings/str_format.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
+#include "bench/benchmark_args.h"
+#include "bench/echo_service.h"
 #include "benchmark/benchmark.h"
 #include "grpcpp/create_channel.h"
 #include "grpcpp/security/credentials.h"
@@ -84,17 +86,6 @@ double Median(std::vector<double> v) {
 
 // ---------------------------------------------------------------------------------------
 // LogCall through gRPC against echo.
-
-class EchoService final : public testing::v1::EchoService::CallbackService {
-  grpc::ServerUnaryReactor* Echo(grpc::CallbackServerContext* context,
-                                 const testing::v1::EchoRequest* request,
-                                 testing::v1::EchoResponse* response) override {
-    response->set_payload(request->payload());
-    grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-    reactor->Finish(grpc::Status::OK);
-    return reactor;
-  }
-};
 
 // Issues one kind of call; one per client slot, so it may keep the call's messages.
 class Caller {
@@ -281,7 +272,7 @@ void RunGrpc(const GrpcFlags& flags) {
   options.env.data_dir = dir.path().string();
   absl::StatusOr<std::unique_ptr<ActivityService>> service = ActivityService::Open(options);
   if (!service.ok()) Die(service.status().ToString());
-  EchoService echo;
+  bench::EchoService echo;
   server::Server server(server::ServerOptions{});
   for (grpc::Service* s : (*service)->grpc_services()) server.RegisterService(s);
   server.RegisterService(&echo);
@@ -589,7 +580,6 @@ int main(int argc, char** argv) {
   bool skip_grpc = false;
   bool skip_import = false;
   bool long_run = false;
-  bool min_time_given = false;
   std::vector<char*> args;
   for (int i = 0; i < argc; ++i) {
     auto value = [&](const char* flag) -> const char* {
@@ -612,18 +602,10 @@ int main(int argc, char** argv) {
       grpc.measure = absl::Seconds(5);
       grpc.rounds = 5;
     } else {
-      if (std::strncmp(argv[i], "--benchmark_min_time", 20) == 0) min_time_given = true;
       args.push_back(argv[i]);
     }
   }
-  std::string min_time = long_run ? "--benchmark_min_time=5" : "--benchmark_min_time=2";
-  std::string repetitions = "--benchmark_repetitions=3";
-  if (!min_time_given) args.insert(args.begin() + 1, min_time.data());
-  if (long_run) args.insert(args.begin() + 1, repetitions.data());
-  int new_argc = static_cast<int>(args.size());
-  args.push_back(nullptr);
-  benchmark::Initialize(&new_argc, args.data());
-  if (benchmark::ReportUnrecognizedArguments(new_argc, args.data())) return 1;
+  if (!salesperf::bench::InitializeGoogleBenchmark(std::move(args), long_run)) return 1;
   if (!skip_grpc) salesperf::activity::RunGrpc(grpc);
   if (!skip_import) {
     salesperf::activity::RatioReporter reporter(benchmark::ConsoleReporter::OO_Tabular);

@@ -28,6 +28,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
+#include "bench/echo_service.h"
 #include "grpcpp/create_channel.h"
 #include "libs/common/logging.h"
 #include "libs/projection/runner.h"
@@ -53,17 +54,6 @@ namespace {
 void Check(const absl::Status& s, const char* what) {
   if (!s.ok()) Die(absl::StrCat(what, ": ", s.ToString()));
 }
-
-class EchoService final : public testing::v1::EchoService::CallbackService {
-  grpc::ServerUnaryReactor* Echo(grpc::CallbackServerContext* context,
-                                 const testing::v1::EchoRequest* request,
-                                 testing::v1::EchoResponse* response) override {
-    response->set_payload(request->payload());
-    grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-    reactor->Finish(grpc::Status::OK);
-    return reactor;
-  }
-};
 
 std::vector<projection::SourcedEvent> History(int events, uint64_t seed) {
   analytics::testing::HistoryOptions options;

@@ -26,6 +26,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
+#include "bench/benchmark_args.h"
 #include "benchmark/benchmark.h"
 #include "libs/eventstore/event_store.h"
 #include "libs/eventstore/keys.h"
@@ -256,23 +257,14 @@ int main(int argc, char** argv) {
   absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
   std::vector<char*> args;
   bool long_run = false;
-  bool min_time_given = false;
   for (int i = 0; i < argc; ++i) {
     if (std::strcmp(argv[i], "--long") == 0) {
       long_run = true;
       continue;
     }
-    if (std::strncmp(argv[i], "--benchmark_min_time", 20) == 0) min_time_given = true;
     args.push_back(argv[i]);
   }
-  std::string min_time = long_run ? "--benchmark_min_time=5" : "--benchmark_min_time=2";
-  std::string repetitions = "--benchmark_repetitions=3";
-  if (!min_time_given) args.insert(args.begin() + 1, min_time.data());
-  if (long_run) args.insert(args.begin() + 1, repetitions.data());
-  int new_argc = static_cast<int>(args.size());
-  args.push_back(nullptr);
-  benchmark::Initialize(&new_argc, args.data());
-  if (benchmark::ReportUnrecognizedArguments(new_argc, args.data())) return 1;
+  if (!salesperf::bench::InitializeGoogleBenchmark(std::move(args), long_run)) return 1;
   salesperf::eventstore::RatioReporter reporter;
   benchmark::RunSpecifiedBenchmarks(&reporter);
   reporter.PrintRatios(0.5);
