@@ -142,6 +142,22 @@ std::vector<SourcedEvent> Alternate(const std::vector<SourcedEvent>& a,
 // ---------------------------------------------------------------------------------
 // Test views.
 
+// Adds (count, sum) to the "<count>:<sum>" row at `key` of `txn`.
+absl::Status AddToTotals(ViewTxn& txn, const std::string& key, int64_t count_delta,
+                         int64_t sum_delta) {
+  ASSIGN_OR_RETURN(std::optional<std::string> row, txn.Get(key));
+  int64_t count = 0, sum = 0;
+  if (row.has_value()) {
+    std::vector<std::string> parts = absl::StrSplit(*row, ':');
+    if (parts.size() != 2 || !absl::SimpleAtoi(parts[0], &count) ||
+        !absl::SimpleAtoi(parts[1], &sum)) {
+      return absl::InternalError("corrupt row");
+    }
+  }
+  txn.Put(key, absl::StrCat(count + count_delta, ":", sum + sum_delta));
+  return absl::OkStatus();
+}
+
 class StreamTotalsView : public View {
  public:
   std::string_view name() const override { return "stream_totals"; }
@@ -157,18 +173,7 @@ class StreamTotalsView : public View {
     if (!event.payload().Is<Int64Value>()) return absl::OkStatus();  // unknown: skip
     Int64Value v;
     if (!event.payload().UnpackTo(&v)) return absl::InvalidArgumentError("bad Int64Value");
-    const std::string key = absl::StrCat("stream/", event.stream_id());
-    ASSIGN_OR_RETURN(std::optional<std::string> row, txn.Get(key));
-    int64_t count = 0, sum = 0;
-    if (row.has_value()) {
-      std::vector<std::string> parts = absl::StrSplit(*row, ':');
-      if (parts.size() != 2 || !absl::SimpleAtoi(parts[0], &count) ||
-          !absl::SimpleAtoi(parts[1], &sum)) {
-        return absl::InternalError("corrupt row");
-      }
-    }
-    txn.Put(key, absl::StrCat(count + 1, ":", sum + v.value()));
-    return absl::OkStatus();
+    return AddToTotals(txn, absl::StrCat("stream/", event.stream_id()), 1, v.value());
   }
 };
 
@@ -237,17 +242,7 @@ class BufferedTotalsView : public View {
   absl::Status Flush(ViewTxn& txn) override {
     ++flushes;
     for (const auto& [stream, delta] : pending_) {
-      const std::string key = absl::StrCat("stream/", stream);
-      ASSIGN_OR_RETURN(std::optional<std::string> row, txn.Get(key));
-      int64_t count = 0, sum = 0;
-      if (row.has_value()) {
-        std::vector<std::string> parts = absl::StrSplit(*row, ':');
-        if (parts.size() != 2 || !absl::SimpleAtoi(parts[0], &count) ||
-            !absl::SimpleAtoi(parts[1], &sum)) {
-          return absl::InternalError("corrupt row");
-        }
-      }
-      txn.Put(key, absl::StrCat(count + delta.first, ":", sum + delta.second));
+      RETURN_IF_ERROR(AddToTotals(txn, absl::StrCat("stream/", stream), delta.first, delta.second));
     }
     pending_.clear();
     return absl::OkStatus();
