@@ -6,10 +6,6 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_format.h"
-#include "google/protobuf/io/coded_stream.h"
-#include "google/protobuf/io/zero_copy_stream_impl_lite.h"
-#include "google/protobuf/wire_format_lite.h"
 #include "libs/common/ids.h"
 #include "libs/common/period.h"
 #include "libs/common/status_macros.h"
@@ -186,7 +182,7 @@ absl::StatusOr<Response> ActivityApplication::Run(
     const std::function<absl::StatusOr<ActivityEvents>(const State&, const CommandMeta&)>& decide,
     const std::function<Response(const State&, bool appended)>& respond,
     absl::Time (*occurred_at)(const v1::ActivityEvent&, absl::Time),
-    std::optional<CommandMeta> first_meta) {
+    const CommandMeta* first_meta) {
   RETURN_IF_ERROR(service::CheckRequestId(request_id));
   const std::string fingerprint = Fingerprint(request);
   eventstore::EventStore& store = *options_.store;
@@ -205,8 +201,8 @@ absl::StatusOr<Response> ActivityApplication::Run(
   for (int attempt = 0; attempt < options_.append_attempts; ++attempt) {
     ASSIGN_OR_RETURN(Loaded<State> loaded, LoadStream<State>(store, stream_id, evolve));
     CommandMeta meta;
-    if (attempt == 0 && first_meta.has_value()) {
-      meta = *std::exchange(first_meta, std::nullopt);
+    if (attempt == 0 && first_meta != nullptr) {
+      meta = *first_meta;
     } else {
       ASSIGN_OR_RETURN(meta, Meta(ctx));
     }
@@ -328,7 +324,7 @@ absl::StatusOr<v1::PlanVisitResponse> ActivityApplication::PlanVisit(
       [&](const v1::Visit& state, const CommandMeta& m) {
         return DecidePlanVisit({m, r, customer.state}, state);
       },
-      VisitResponder<v1::PlanVisitResponse>(meta.tz));
+      VisitResponder<v1::PlanVisitResponse>(meta.tz), nullptr, &meta);
 }
 
 absl::StatusOr<v1::RescheduleVisitResponse> ActivityApplication::RescheduleVisit(
@@ -340,7 +336,7 @@ absl::StatusOr<v1::RescheduleVisitResponse> ActivityApplication::RescheduleVisit
       [&](const v1::Visit& state, const CommandMeta& m) {
         return DecideRescheduleVisit({m, request}, state);
       },
-      VisitResponder<v1::RescheduleVisitResponse>(meta.tz));
+      VisitResponder<v1::RescheduleVisitResponse>(meta.tz), nullptr, &meta);
 }
 
 absl::StatusOr<v1::CancelVisitResponse> ActivityApplication::CancelVisit(
@@ -352,7 +348,7 @@ absl::StatusOr<v1::CancelVisitResponse> ActivityApplication::CancelVisit(
       [&](const v1::Visit& state, const CommandMeta& m) {
         return DecideCancelVisit({m, request}, state);
       },
-      VisitResponder<v1::CancelVisitResponse>(meta.tz));
+      VisitResponder<v1::CancelVisitResponse>(meta.tz), nullptr, &meta);
 }
 
 absl::StatusOr<v1::CheckInResponse> ActivityApplication::CheckIn(
@@ -372,7 +368,7 @@ absl::StatusOr<v1::CheckInResponse> ActivityApplication::CheckIn(
         }
         return DecideCheckIn({m, request, customer, options_.check_in_threshold_meters}, state);
       },
-      VisitResponder<v1::CheckInResponse>(meta.tz));
+      VisitResponder<v1::CheckInResponse>(meta.tz), nullptr, &meta);
 }
 
 absl::StatusOr<v1::CheckOutResponse> ActivityApplication::CheckOut(
@@ -384,7 +380,7 @@ absl::StatusOr<v1::CheckOutResponse> ActivityApplication::CheckOut(
       [&](const v1::Visit& state, const CommandMeta& m) {
         return DecideCheckOut({m, request}, state);
       },
-      VisitResponder<v1::CheckOutResponse>(meta.tz));
+      VisitResponder<v1::CheckOutResponse>(meta.tz), nullptr, &meta);
 }
 
 absl::StatusOr<v1::RecordVisitOutcomeResponse> ActivityApplication::RecordVisitOutcome(
@@ -396,7 +392,7 @@ absl::StatusOr<v1::RecordVisitOutcomeResponse> ActivityApplication::RecordVisitO
       [&](const v1::Visit& state, const CommandMeta& m) {
         return DecideRecordVisitOutcome({m, request}, state);
       },
-      VisitResponder<v1::RecordVisitOutcomeResponse>(meta.tz));
+      VisitResponder<v1::RecordVisitOutcomeResponse>(meta.tz), nullptr, &meta);
 }
 
 absl::StatusOr<v1::GetVisitResponse> ActivityApplication::GetVisit(
@@ -442,7 +438,7 @@ absl::StatusOr<v1::LogCallResponse> ActivityApplication::LogCall(
         response.set_duplicate(!appended);
         return response;
       },
-      CallStartedAt, meta);
+      CallStartedAt, &meta);
 }
 
 absl::StatusOr<ImportBatchResult> ActivityApplication::ImportCallBatch(

@@ -183,7 +183,7 @@ class ActivityApplication {
       const std::function<absl::StatusOr<ActivityEvents>(const State&, const CommandMeta&)>& decide,
       const std::function<Response(const State&, bool appended)>& respond,
       absl::Time (*occurred_at)(const v1::ActivityEvent&, absl::Time now) = nullptr,
-      std::optional<CommandMeta> first_meta = std::nullopt);
+      const CommandMeta* first_meta = nullptr);
 
   const ActivityApplicationOptions options_;
   const ActivityQueries queries_;

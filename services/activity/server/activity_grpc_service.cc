@@ -13,8 +13,7 @@ template <typename Req, typename Resp, typename Call>
 grpc::ServerUnaryReactor* ActivityGrpcService::Serve(grpc::CallbackServerContext* context,
                                                      const Req* request, Resp* response,
                                                      Call call) {
-  return service::ServeApplicationCall(
-      context, request, response, {options_.authenticator, options_.actor_from_metadata}, call);
+  return service::ServeApplicationCall(context, request, response, Callers(), call);
 }
 
 #define SALESPERF_ACTIVITY_MUTATION(Method)                                                   \

@@ -42,19 +42,10 @@ class Rows {
       return absl::DataLossError(absl::StrCat("malformed row ", key));
     return std::optional<Msg>(std::move(msg));
   }
-  template <typename Msg>
-  absl::StatusOr<Msg> GetOrDefault(const std::string& key) {
-    ASSIGN_OR_RETURN(std::optional<Msg> row, Get<Msg>(key));
-    return row.has_value() ? *std::move(row) : Msg();
-  }
   void Put(const std::string& key, const google::protobuf::Message& msg) {
     txn_.Put(key, msg.SerializeAsString());
   }
   void PutRaw(const std::string& key, std::string_view value) { txn_.Put(key, value); }
-  absl::StatusOr<std::optional<std::string>> GetRaw(const std::string& key) {
-    return txn_.Get(key);
-  }
-  void Delete(const std::string& key) { txn_.Delete(key); }
 
  private:
   projection::ViewTxn& txn_;
@@ -112,11 +103,10 @@ v1::PipelineRow PipelineFromArray(const CounterArray& a) {
   return row;
 }
 
-// Moves the rep's leaderboard index rows of a period from `before` to `after`.
+// Moves the rep's leaderboard index rows of a period from `before` to `after`; `was` and
+// `is`: whether the rep is ranked (has a non-zero counter) before and after.
 void UpdateBoards(projection::ViewTxn& txn, const std::string& period_id, const std::string& rep_id,
-                  const Counters& before, const Counters& after) {
-  const bool was = !IsZero(before);
-  const bool is = !IsZero(after);
+                  const Counters& before, bool was, const Counters& after, bool is) {
   for (Metric metric : IndexedMetrics()) {
     const int64_t old_value = MetricValue(before, metric);
     const int64_t new_value = MetricValue(after, metric);
@@ -292,17 +282,18 @@ struct AnalyticsView::Batch {
         txn.Put(key, PipelineFromArray(row.value).SerializeAsString());
         continue;
       }
+      const bool is = !IsZeroArray(row.value);
       const Counters after = FromArray(row.value);
-      if (IsZeroArray(row.value)) {
-        txn.Delete(key);
-      } else {
+      if (is) {
         txn.Put(key, after.SerializeAsString());
+      } else {
+        txn.Delete(key);
       }
       if (row.index != nullptr) {
-        const Counters before = FromArray(row.index->committed);
-        UpdateBoards(txn, row.index->period_id, row.index->rep_id, before, after);
-        const int64_t change = (IsZero(after) ? 0 : 1) - (IsZero(before) ? 0 : 1);
-        if (change != 0) board_size_changes[row.index->period_id] += change;
+        const bool was = !IsZeroArray(row.index->committed);
+        UpdateBoards(txn, row.index->period_id, row.index->rep_id, FromArray(row.index->committed),
+                     was, after, is);
+        if (was != is) board_size_changes[row.index->period_id] += is ? 1 : -1;
       }
     }
     for (const auto& [period_id, change] : board_size_changes) {

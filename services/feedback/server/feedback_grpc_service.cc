@@ -4,8 +4,6 @@
 #include <utility>
 
 #include "absl/status/status.h"
-#include "google/protobuf/descriptor.h"
-#include "libs/common/validation.h"
 #include "libs/service/grpc_calls.h"
 
 namespace salesperf::feedback {
@@ -13,8 +11,7 @@ template <typename Req, typename Resp, typename Call>
 grpc::ServerUnaryReactor* FeedbackGrpcService::Serve(grpc::CallbackServerContext* context,
                                                      const Req* request, Resp* response,
                                                      Call call) {
-  return service::ServeApplicationCall(
-      context, request, response, {options_.authenticator, options_.actor_from_metadata}, call);
+  return service::ServeApplicationCall(context, request, response, options_, call);
 }
 
 #define SALESPERF_FEEDBACK_MUTATION(Method)                                                   \

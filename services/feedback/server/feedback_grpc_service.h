@@ -15,14 +15,8 @@
 
 namespace salesperf::feedback {
 
-using service::kActorMetadataKey;
-
-struct FeedbackGrpcServiceOptions {
-  // Checks callers; not owned, must outlive the service. Default: nullptr (anonymous).
-  const server::Authenticator* authenticator = nullptr;
-  // Without an authenticator, take the actor from x-salesperf-actor metadata. Default: true.
-  bool actor_from_metadata = true;
-};
+// Who may call and how the actor is known (libs/service/grpc_calls.h).
+using FeedbackGrpcServiceOptions = service::CallerOptions;
 
 class FeedbackGrpcService final : public v1::FeedbackService::CallbackService {
  public:

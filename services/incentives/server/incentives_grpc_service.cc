@@ -10,8 +10,7 @@ template <typename Req, typename Resp, typename Call>
 grpc::ServerUnaryReactor* IncentivesGrpcService::Serve(grpc::CallbackServerContext* context,
                                                        const Req* request, Resp* response,
                                                        Call call) {
-  return service::ServeApplicationCall(
-      context, request, response, {options_.authenticator, options_.actor_from_metadata}, call);
+  return service::ServeApplicationCall(context, request, response, options_, call);
 }
 
 // Mutations take the caller; queries do not.

@@ -34,7 +34,7 @@ template <typename Req, typename Resp, typename Call>
 grpc::ServerUnaryReactor* TargetsGrpcService::Serve(grpc::CallbackServerContext* context,
                                                     const Req* request, Resp* response, Call call) {
   return service::ServeApplicationCall(
-      context, request, response, {options_.authenticator, options_.actor_from_metadata},
+      context, request, response, options_,
       [&](const CallContext& ctx, const Req& req) -> absl::StatusOr<Resp> {
         RETURN_IF_ERROR(ValidateAtEdge(req));
         return call(ctx, req);

@@ -21,16 +21,8 @@
 
 namespace salesperf::targets {
 
-// The metadata key that names the actor when the server has no authenticator.
-using service::kActorMetadataKey;
-
-struct TargetsGrpcServiceOptions {
-  // Checks callers; not owned, must outlive the service. Default: nullptr (anonymous).
-  const server::Authenticator* authenticator = nullptr;
-  // Without an authenticator, take the actor from `x-salesperf-actor` metadata. Never
-  // used when an authenticator is set. Default: true (development and tests).
-  bool actor_from_metadata = true;
-};
+// Who may call and how the actor is known (libs/service/grpc_calls.h).
+using TargetsGrpcServiceOptions = service::CallerOptions;
 
 class TargetsGrpcService final : public v1::TargetsService::CallbackService {
  public:
