@@ -55,8 +55,9 @@ void Check(const absl::Status& s, const char* what) {
   if (!s.ok()) Die(absl::StrCat(what, ": ", s.ToString()));
 }
 
-std::vector<projection::SourcedEvent> History(int events, uint64_t seed) {
+std::vector<projection::SourcedEvent> History(int events, uint64_t seed, bool in_time_order) {
   analytics::testing::HistoryOptions options;
+  options.in_time_order = in_time_order;
   options.activity_events = events;
   options.reps = std::max(24, events / 2000);
   options.regions = 6;
@@ -159,12 +160,18 @@ int main(int argc, char** argv) {
   bool memtable_hints = projection::ViewDbOptions{}.memtable_insert_hints;
   app.add_option("--memtable-hints", memtable_hints,
                  "memtable insert hints in the view db (default: ViewDbOptions')");
+  std::string order = "time";
+  app.add_option("--order", order,
+                 "history order: time (each source in the order its events occurred, as a live "
+                 "system appends them) or generation (every entity's events on random days: the "
+                 "hardest case) (default time)")
+      ->check(CLI::IsMember({"time", "generation"}));
   CLI11_PARSE(app, argc, argv);
   ConfigureLogging(LogLevel::kWarn, LogFormat::kText);
   salesperf::testing::TempDir dir;
 
   // --- apply vs raw consume.
-  std::vector<projection::SourcedEvent> records = History(events, 1);
+  std::vector<projection::SourcedEvent> records = History(events, 1, order == "time");
   const Rate raw = RawConsume(records);
   Folded folded = Open(dir.Sub("apply"), records, batch_size, memtable_hints);
   const absl::Time start = absl::Now();
@@ -255,7 +262,7 @@ int main(int argc, char** argv) {
   server.Shutdown();
 
   // --- rebuild.
-  std::vector<projection::SourcedEvent> big = History(rebuild_events, 2);
+  std::vector<projection::SourcedEvent> big = History(rebuild_events, 2, order == "time");
   const size_t n = big.size();
   Folded rebuilt = Open(dir.Sub("rebuild"), std::move(big), batch_size, memtable_hints);
   Check(rebuilt.runner->CatchUp(absl::Hours(1)), "first fold");

@@ -549,6 +549,35 @@ TYPED_TEST(ConformanceTest, AppendMultiWritesEveryStreamWithConsecutiveSequences
   EXPECT_EQ(record->streams, (std::vector<std::pair<std::string, uint64_t>>{{"a", 3}, {"b", 1}}));
 }
 
+TYPED_TEST(ConformanceTest, AppendMultiAsyncAnswersOnceWithAppendMultisResult) {
+  EventStore& store = this->store();
+  this->AppendOne("a", "a1");
+  std::vector<absl::StatusOr<MultiAppendResult>> answers;
+  auto record = [&answers](absl::StatusOr<MultiAppendResult> r) { answers.push_back(std::move(r)); };
+  store.AppendMultiAsync(Multi({Part("a", ExpectedVersion::Exactly(1), {Event("E", "a2")}),
+                                Part("b", ExpectedVersion::NoStream(), {Event("E", "b1")})},
+                               "req-async"),
+                         record);
+  // A retry is deduplicated, a stale expected version is ABORTED, and a request the store
+  // rejects before queueing it is answered too.
+  store.AppendMultiAsync(Multi({Part("a", ExpectedVersion::Exactly(1), {Event("E", "a2")}),
+                                Part("b", ExpectedVersion::NoStream(), {Event("E", "b1")})},
+                               "req-async"),
+                         record);
+  store.AppendMultiAsync(Multi({Part("a", ExpectedVersion::Exactly(1), {Event("E", "x")})}),
+                         record);
+  store.AppendMultiAsync(Multi({}), record);
+  // Nothing else appends, so each request led its own group on this thread.
+  ASSERT_EQ(answers.size(), 4u);
+  ASSERT_THAT(answers[0], IsOk());
+  EXPECT_EQ(*answers[0], (MultiAppendResult{2, 3, {2, 1}, false}));
+  ASSERT_THAT(answers[1], IsOk());
+  EXPECT_EQ(*answers[1], (MultiAppendResult{2, 3, {2, 1}, true}));
+  EXPECT_THAT(answers[2], StatusIs(absl::StatusCode::kAborted));
+  EXPECT_THAT(answers[3], StatusIs(absl::StatusCode::kInvalidArgument));
+  EXPECT_EQ(store.HeadSequence(), 3u);
+}
+
 TYPED_TEST(ConformanceTest, AppendMultiConflictOnALaterStreamWritesNothing) {
   EventStore& store = this->store();
   this->AppendOne("a", "a1");

@@ -29,6 +29,7 @@
 #include <utility>
 #include <vector>
 
+#include "absl/functional/any_invocable.h"
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "salesperf/common/v1/envelope.pb.h"
@@ -131,6 +132,16 @@ class EventStore {
   // (request_id reused for a different request, including a different list of streams),
   // UNAVAILABLE.
   virtual absl::StatusOr<MultiAppendResult> AppendMulti(MultiAppendRequest request) = 0;
+
+  // AppendMulti that does not wait for the write: `done` gets the result exactly once,
+  // either before AppendMultiAsync returns or later on the thread that writes the
+  // request's group (another caller's). So `done` must be quick and must not block on
+  // another append; a server finishes its call from it instead of parking a thread on the
+  // group commit. The default runs AppendMulti and then `done`.
+  using AppendMultiCallback = absl::AnyInvocable<void(absl::StatusOr<MultiAppendResult>) &&>;
+  virtual void AppendMultiAsync(MultiAppendRequest request, AppendMultiCallback done) {
+    std::move(done)(AppendMulti(std::move(request)));
+  }
 
   // The record for `request_id`, or nullopt if it was never seen. Lets a service answer a
   // retried command with the first response before deciding anything.

@@ -87,13 +87,19 @@ class StreamHeadCache {
 
 }  // namespace
 
-// One queued Append or AppendMulti. Lives on the appender's stack until its result is set.
+// One queued Append or AppendMulti. A synchronous writer lives on its caller's stack and
+// waits on `cv` until its result is set; an asynchronous one owns its request, lives on the
+// heap and is finished (its `done` called, then deleted) by the thread that wrote it.
 struct RocksDbEventStore::Writer {
-  explicit Writer(MultiAppendRequest* r) : request(r) {}
+  Writer(MultiAppendRequest* r, std::chrono::steady_clock::time_point s) : request(r), started(s) {}
   MultiAppendRequest* request;
+  const std::chrono::steady_clock::time_point started;
   absl::StatusOr<MultiAppendResult> result = absl::InternalError("not written");
-  bool done = false;  // guarded by queue_mu_
-  absl::CondVar cv;
+  MultiAppendRequest owned;           // asynchronous only: `request` points here
+  AppendMultiCallback done;           // asynchronous only
+  bool finished = false;              // guarded by queue_mu_; synchronous only
+  absl::CondVar cv;                   // synchronous only
+  bool asynchronous() const { return static_cast<bool>(done); }
 };
 
 struct RocksDbEventStore::LeaderState {
@@ -254,38 +260,88 @@ absl::StatusOr<MultiAppendResult> RocksDbEventStore::AppendMulti(MultiAppendRequ
 
 absl::StatusOr<MultiAppendResult> RocksDbEventStore::Commit(
     MultiAppendRequest* request, std::chrono::steady_clock::time_point started) {
-  Writer w(request);
-  auto finish = [&]() -> absl::StatusOr<MultiAppendResult> {
-    if (metrics_ != nullptr) {
-      metrics_->append_seconds.Observe(
-          std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
-    }
-    return std::move(w.result);
-  };
-  std::vector<Writer*> group;
+  Writer w(request, started);
   {
     absl::MutexLock lock(&queue_mu_);
     writers_.push_back(&w);
-    while (!w.done && writers_.front() != &w) w.cv.Wait(&queue_mu_);
-    if (w.done) return finish();
-    // This thread leads: it takes the queue's current contents as its group. They stay
-    // queued (so that new arrivals wait behind them) until their results are set.
-    const size_t n = std::min(writers_.size(), std::max<size_t>(options_.max_group_requests, 1));
-    group.assign(writers_.begin(), writers_.begin() + static_cast<std::ptrdiff_t>(n));
+    while (!w.finished && writers_.front() != &w) w.cv.Wait(&queue_mu_);
   }
-  WriteGroup(group);
+  if (!w.finished) Lead();
+  ObserveLatency(w);
+  return std::move(w.result);
+}
+
+void RocksDbEventStore::AppendMultiAsync(MultiAppendRequest request, AppendMultiCallback done) {
+  const auto started = std::chrono::steady_clock::now();
+  if (absl::Status s = internal::PrepareRequest(&request); !s.ok()) {
+    std::move(done)(s);
+    return;
+  }
+  auto* w = new Writer(nullptr, started);
+  w->owned = std::move(request);
+  w->request = &w->owned;
+  w->done = std::move(done);
+  bool lead = false;
   {
     absl::MutexLock lock(&queue_mu_);
-    for (Writer* member : group) {
-      writers_.pop_front();
-      if (member != &w) {
-        member->done = true;
-        member->cv.Signal();
+    writers_.push_back(w);
+    lead = writers_.front() == w;
+  }
+  // Behind others: whoever leads the queue now writes this one too and calls `done`.
+  if (lead) Lead();
+}
+
+void RocksDbEventStore::Lead() {
+  std::vector<Writer*> group;
+  std::vector<Writer*> finished_async;
+  auto take_group = [&]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(queue_mu_) {
+    // The queue's current contents, up to the limit. They stay queued (so that new
+    // arrivals wait behind them) until their results are set.
+    const size_t n = std::min(writers_.size(), std::max<size_t>(options_.max_group_requests, 1));
+    group.assign(writers_.begin(), writers_.begin() + static_cast<std::ptrdiff_t>(n));
+  };
+  {
+    absl::MutexLock lock(&queue_mu_);
+    take_group();
+  }
+  while (true) {
+    WriteGroup(group);
+    bool more = false;
+    finished_async.clear();
+    {
+      absl::MutexLock lock(&queue_mu_);
+      for (Writer* member : group) {
+        writers_.pop_front();
+        if (member->asynchronous()) {
+          finished_async.push_back(member);
+        } else {
+          member->finished = true;
+          member->cv.Signal();
+        }
+      }
+      if (!writers_.empty()) {
+        if (writers_.front()->asynchronous()) {
+          // Nobody waits to lead an asynchronous writer: this thread goes on.
+          take_group();
+          more = true;
+        } else {
+          writers_.front()->cv.Signal();  // a waiting caller leads from here
+        }
       }
     }
-    if (!writers_.empty()) writers_.front()->cv.Signal();
+    for (Writer* w : finished_async) {
+      ObserveLatency(*w);
+      std::move(w->done)(std::move(w->result));
+      delete w;
+    }
+    if (!more) return;
   }
-  return finish();
+}
+
+void RocksDbEventStore::ObserveLatency(const Writer& w) {
+  if (metrics_ == nullptr) return;
+  metrics_->append_seconds.Observe(
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - w.started).count());
 }
 
 void RocksDbEventStore::WaitUntilQueuedForTesting(size_t n) {

@@ -101,6 +101,10 @@ class RocksDbEventStore final : public EventStore {
 
   absl::StatusOr<AppendResult> Append(AppendRequest request) override;
   absl::StatusOr<MultiAppendResult> AppendMulti(MultiAppendRequest request) override;
+  // Joins the group commit without waiting: a caller that finds the queue empty writes the
+  // group itself (and `done` runs before this returns); otherwise the thread leading the
+  // queue writes it and calls `done`.
+  void AppendMultiAsync(MultiAppendRequest request, AppendMultiCallback done) override;
   absl::StatusOr<std::optional<RequestRecord>> LookupRequest(
       const std::string& request_id) override;
   absl::StatusOr<std::vector<EventEnvelope>> ReadStream(const std::string& stream_id,
@@ -136,6 +140,11 @@ class RocksDbEventStore final : public EventStore {
   // Queues a validated request and waits for its group's write (or leads it).
   absl::StatusOr<MultiAppendResult> Commit(MultiAppendRequest* request,
                                            std::chrono::steady_clock::time_point started);
+  // The calling thread leads the queue (its front is this thread's writer, or an
+  // asynchronous one nobody leads): writes group after group and finishes their writers,
+  // until the queue is empty or a waiting synchronous writer takes over.
+  void Lead();
+  void ObserveLatency(const Writer& w);
   // Leader only: decides and writes `group`, fills in every writer's result.
   void WriteGroup(const std::vector<Writer*>& group);
   void FailGroup(const std::vector<Writer*>& group, const absl::Status& error);

@@ -64,6 +64,11 @@ class WalFaultFs : public rocksdb::FileSystemWrapper {
   int failed_writes() const { return failed_writes_.load(); }
   // WAL appends that went through: one per group write.
   int wal_appends() const { return wal_appends_.load(); }
+  // The thread of every WAL append, in order.
+  std::vector<std::thread::id> wal_threads() {
+    absl::MutexLock lock(&mu_);
+    return wal_threads_;
+  }
 
   // The next WAL append blocks until Release(); AwaitBlocked() returns once it does. The
   // held append fails or not by the fault set when it began.
@@ -118,6 +123,7 @@ class WalFaultFs : public rocksdb::FileSystemWrapper {
     const Fault fault = fault_.load();
     {
       absl::MutexLock lock(&mu_);
+      wal_threads_.push_back(std::this_thread::get_id());
       if (block_next_) {
         block_next_ = false;
         blocked_ = true;
@@ -141,6 +147,7 @@ class WalFaultFs : public rocksdb::FileSystemWrapper {
   bool block_next_ ABSL_GUARDED_BY(mu_) = false;
   bool blocked_ ABSL_GUARDED_BY(mu_) = false;
   bool released_ ABSL_GUARDED_BY(mu_) = false;
+  std::vector<std::thread::id> wal_threads_ ABSL_GUARDED_BY(mu_);
 };
 
 class RocksDbEventStoreTest : public ::testing::Test {
@@ -340,6 +347,104 @@ TEST_F(RocksDbEventStoreTest, RequestsOfOneGroupAreDecidedInQueueOrder) {
   ASSERT_EQ(stream.size(), 2u);
   EXPECT_EQ(stream[0].payload().value(), "a");
   EXPECT_EQ(stream[1].payload().value(), "d");
+}
+
+TEST_F(RocksDbEventStoreTest, AsyncAppendsBehindALeaderAreWrittenAndAnsweredByIt) {
+  auto fs = std::make_shared<WalFaultFs>();
+  std::unique_ptr<rocksdb::Env> env = rocksdb::NewCompositeEnv(fs);
+  EventStoreOptions options = Options();
+  options.env = env.get();
+  auto store = OpenStore(options);
+  ASSERT_NE(store, nullptr);
+
+  fs->BlockNextWalWrite();
+  absl::StatusOr<AppendResult> held, waiting;
+  std::thread::id leader_id;
+  std::thread leader([&] {
+    leader_id = std::this_thread::get_id();
+    held = store->Append(Request("x", ExpectedVersion::Any(), {Event("x")}));
+  });
+  fs->AwaitBlocked();
+  struct Answer {
+    absl::StatusOr<MultiAppendResult> result;
+    std::thread::id thread;
+  };
+  absl::Mutex mu;
+  std::vector<Answer> answers;
+  auto answer = [&](absl::StatusOr<MultiAppendResult> r) {
+    absl::MutexLock lock(&mu);
+    answers.push_back({std::move(r), std::this_thread::get_id()});
+  };
+  auto single = [](const std::string& stream, ExpectedVersion expected, const std::string& value) {
+    MultiAppendRequest r;
+    r.streams.push_back({stream, expected, {Event(value)}});
+    return r;
+  };
+  store->AppendMultiAsync(single("a", ExpectedVersion::NoStream(), "a"), answer);
+  store->AppendMultiAsync(single("b", ExpectedVersion::NoStream(), "b"), answer);
+  store->AppendMultiAsync(single("a", ExpectedVersion::NoStream(), "again"), answer);
+  {
+    absl::MutexLock lock(&mu);
+    EXPECT_TRUE(answers.empty());  // queued behind the held group: nothing waited
+  }
+  store->WaitUntilQueuedForTesting(4);
+  // A synchronous append queued behind asynchronous ones is written by the same leader.
+  std::thread sync([&] { waiting = store->Append(Request("c", ExpectedVersion::Any(), {Event("c")})); });
+  store->WaitUntilQueuedForTesting(5);
+  fs->Release();
+  leader.join();
+  sync.join();
+
+  EXPECT_EQ(fs->wal_appends(), 2);  // the held group, then one group for the other four
+  ASSERT_THAT(held, IsOk());
+  EXPECT_EQ(held->first_sequence, 1u);
+  ASSERT_EQ(answers.size(), 3u);
+  for (const Answer& a : answers) EXPECT_EQ(a.thread, leader_id);
+  ASSERT_THAT(answers[0].result, IsOk());
+  EXPECT_EQ(*answers[0].result, (MultiAppendResult{2, 2, {1}, false}));
+  ASSERT_THAT(answers[1].result, IsOk());
+  EXPECT_EQ(*answers[1].result, (MultiAppendResult{3, 3, {1}, false}));
+  EXPECT_THAT(answers[2].result, StatusIs(absl::StatusCode::kAborted));
+  ASSERT_THAT(waiting, IsOk());
+  EXPECT_EQ(waiting->first_sequence, 4u);
+  EXPECT_EQ(store->HeadSequence(), 4u);
+}
+
+TEST_F(RocksDbEventStoreTest, AnAsyncLeaderHandsTheQueueToAWaitingAppend) {
+  auto fs = std::make_shared<WalFaultFs>();
+  std::unique_ptr<rocksdb::Env> env = rocksdb::NewCompositeEnv(fs);
+  EventStoreOptions options = Options();
+  options.env = env.get();
+  auto store = OpenStore(options);
+  ASSERT_NE(store, nullptr);
+
+  fs->BlockNextWalWrite();
+  absl::StatusOr<MultiAppendResult> first;
+  absl::StatusOr<AppendResult> second;
+  std::thread async_leader([&] {
+    MultiAppendRequest r;
+    r.streams.push_back({"a", ExpectedVersion::NoStream(), {Event("a")}});
+    // An empty queue: this thread leads, and answers before AppendMultiAsync returns.
+    store->AppendMultiAsync(std::move(r),
+                            [&](absl::StatusOr<MultiAppendResult> result) { first = std::move(result); });
+  });
+  fs->AwaitBlocked();
+  std::thread::id waiter_id;
+  std::thread waiter([&] {
+    waiter_id = std::this_thread::get_id();
+    second = store->Append(Request("b", ExpectedVersion::NoStream(), {Event("b")}));
+  });
+  store->WaitUntilQueuedForTesting(2);
+  const std::thread::id async_leader_id = async_leader.get_id();
+  fs->Release();
+  async_leader.join();
+  waiter.join();
+  ASSERT_THAT(first, IsOk());
+  EXPECT_EQ(first->first_sequence, 1u);
+  ASSERT_THAT(second, IsOk());
+  EXPECT_EQ(second->first_sequence, 2u);
+  // The asynchronous leader wrote its own group only; the waiting caller wrote its own.
+  EXPECT_THAT(fs->wal_threads(), ElementsAre(async_leader_id, waiter_id));
 }
 
 TEST_F(RocksDbEventStoreTest, EveryRequestOfAFailedGroupIsUnavailable) {

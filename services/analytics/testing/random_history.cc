@@ -1,5 +1,6 @@
 #include "services/analytics/testing/random_history.h"
 
+#include <algorithm>
 #include <map>
 #include <random>
 #include <utility>
@@ -39,6 +40,8 @@ class Builder {
     ts.set_seconds(absl::ToUnixSeconds(t));
     return ts;
   }
+
+  static void SortByDay(std::vector<projection::SourcedEvent>& events);
 
   void Emit(std::vector<projection::SourcedEvent>& out, const std::string& source,
             const std::string& stream, absl::Time at, const google::protobuf::Message& payload) {
@@ -348,7 +351,27 @@ History Builder::Build() {
       Emit(h_.feedback, "feedback", absl::StrCat("complaint-", n), at, c);
     }
   }
+  if (options_.in_time_order) {
+    SortByDay(h_.activity);
+    SortByDay(h_.feedback);
+  }
   return std::move(h_);
+}
+
+void Builder::SortByDay(std::vector<projection::SourcedEvent>& events) {
+  // Stable by day: a stream's events never go back a day, so their order survives.
+  const absl::TimeZone zone = absl::FixedTimeZone(8 * 3600);
+  std::stable_sort(events.begin(), events.end(),
+                   [&](const projection::SourcedEvent& a, const projection::SourcedEvent& b) {
+                     return absl::ToCivilDay(absl::FromUnixSeconds(a.envelope.occurred_at().seconds()), zone) <
+                            absl::ToCivilDay(absl::FromUnixSeconds(b.envelope.occurred_at().seconds()), zone);
+                   });
+  for (size_t i = 0; i < events.size(); ++i) {
+    projection::SourcedEvent& e = events[i];
+    e.position = static_cast<int64_t>(i) + 1;
+    e.envelope.set_sequence(i + 1);
+    e.envelope.set_event_id(absl::StrCat(e.envelope.source(), "-", i + 1));
+  }
 }
 
 }  // namespace

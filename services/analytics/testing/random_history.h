@@ -27,6 +27,11 @@ struct HistoryOptions {
   int activity_events = 6000;
   // Organisation moves (about a third backdated). Default: 12.
   int moves = 12;
+  // false (default): activity and feedback are generated entity by entity, each on random
+  // days, so a partition jumps back and forth over the whole range (the hardest order for
+  // attribution). true: each partition is then ordered by the day its events occurred, as a
+  // live system appends them (a stream's own events keep their order).
+  bool in_time_order = false;
 };
 
 // One partition per source ("targets", "activity", "feedback"), each in sequence order.
