@@ -72,6 +72,38 @@ grpc::ServerUnaryReactor* ServeApplicationCall(grpc::CallbackServerContext* cont
       });
 }
 
+// As ServeApplicationCall, for an application call that answers through a callback
+// instead of returning (e.g. one that joins the event store's group commit without
+// waiting): `call` is any callable (const CallContext&, const Req&,
+// absl::AnyInvocable<void(absl::StatusOr<Resp>) &&> done), and the call is finished from
+// `done`, on whatever thread runs it. `done` must be called exactly once.
+template <class Req, class Resp, class Call>
+grpc::ServerUnaryReactor* ServeApplicationCallAsync(grpc::CallbackServerContext* context,
+                                                    const Req* request, Resp* response,
+                                                    const CallerOptions& callers, Call&& call) {
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  absl::StatusOr<server::Principal> who =
+      server::AuthenticateCall(context, callers.authenticator);
+  if (!who.ok()) {
+    reactor->Finish(server::ToGrpcStatus(who.status()));
+    return reactor;
+  }
+  if (absl::Status s = ValidateRequestIdAtEdge(*request); !s.ok()) {
+    reactor->Finish(server::ToGrpcStatus(s));
+    return reactor;
+  }
+  call(CallContextOf(*context, *who, callers), *request,
+       [reactor, response](absl::StatusOr<Resp> result) {
+         if (!result.ok()) {
+           reactor->Finish(server::ToGrpcStatus(result.status()));
+           return;
+         }
+         *response = *std::move(result);
+         reactor->Finish(server::ToGrpcStatus(absl::OkStatus()));
+       });
+  return reactor;
+}
+
 }  // namespace salesperf::service
 
 #endif  // SALESPERF_LIBS_SERVICE_GRPC_CALLS_H_

@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/notification.h"
 #include "libs/common/ids.h"
 #include "libs/common/period.h"
 #include "libs/common/status_macros.h"
@@ -183,56 +184,127 @@ absl::StatusOr<Response> ActivityApplication::Run(
     const std::function<Response(const State&, bool appended)>& respond,
     absl::Time (*occurred_at)(const v1::ActivityEvent&, absl::Time),
     const CommandMeta* first_meta) {
-  RETURN_IF_ERROR(service::CheckRequestId(request_id));
-  const std::string fingerprint = Fingerprint(request);
-  eventstore::EventStore& store = *options_.store;
-  auto replay = [&](const RequestRecord& record) -> absl::StatusOr<Response> {
-    if (record.fingerprint != fingerprint || record.stream_id != stream_id) {
-      return service::ReusedRequestIdError(request_id);
-    }
-    ASSIGN_OR_RETURN(Loaded<State> at,
-                     LoadStream<State>(store, stream_id, evolve, record.result.stream_version));
-    return respond(at.state, record.result.first_sequence != 0);
+  auto command = std::make_shared<Command<State, Response>>();
+  command->ctx = ctx;
+  command->request_id = request_id;
+  command->stream_id = stream_id;
+  command->evolve = evolve;
+  command->decide = decide;
+  command->respond = respond;
+  command->occurred_at = occurred_at;
+  if (first_meta != nullptr) command->first_meta = *first_meta;
+  absl::StatusOr<Response> answer = absl::InternalError("no answer");
+  absl::Notification answered;
+  command->done = [&](absl::StatusOr<Response> r) {
+    answer = std::move(r);
+    answered.Notify();
   };
-  ASSIGN_OR_RETURN(std::optional<RequestRecord> seen, store.LookupRequest(request_id));
-  if (seen.has_value()) return replay(*seen);
+  RunAsync(std::move(command), request);
+  answered.WaitForNotification();
+  return answer;
+}
 
-  absl::Status last;
-  for (int attempt = 0; attempt < options_.append_attempts; ++attempt) {
-    ASSIGN_OR_RETURN(Loaded<State> loaded, LoadStream<State>(store, stream_id, evolve));
-    CommandMeta meta;
-    if (attempt == 0 && first_meta != nullptr) {
-      meta = *first_meta;
-    } else {
-      ASSIGN_OR_RETURN(meta, Meta(ctx));
-    }
-    ASSIGN_OR_RETURN(ActivityEvents events, decide(loaded.state, meta));
-    AppendRequest append;
-    append.stream_id = stream_id;
-    append.expected_version = loaded.version == 0 ? ExpectedVersion::NoStream()
-                                                  : ExpectedVersion::Exactly(loaded.version);
-    ASSIGN_OR_RETURN(append.events, Envelopes(events, ctx, meta.now, request_id, occurred_at));
-    append.request_id = request_id;
-    append.request_fingerprint = fingerprint;
-    absl::StatusOr<eventstore::AppendResult> result = store.Append(std::move(append));
-    if (result.ok()) {
-      if (result->deduplicated) {
-        ASSIGN_OR_RETURN(std::optional<RequestRecord> record, store.LookupRequest(request_id));
-        if (!record.has_value()) return absl::InternalError("request record missing");
-        return replay(*record);
-      }
-      State state = std::move(loaded.state);
-      for (const v1::ActivityEvent& e : events) state = evolve(std::move(state), e);
-      state.set_version(static_cast<int64_t>(result->stream_version));
-      return respond(state, !events.empty());
-    }
-    if (result.status().code() == absl::StatusCode::kAlreadyExists) {
-      return service::ReusedRequestIdError(request_id);
-    }
-    if (result.status().code() != absl::StatusCode::kAborted) return result.status();
-    last = result.status();
+template <typename State, typename Response>
+void ActivityApplication::RunAsync(std::shared_ptr<Command<State, Response>> command,
+                                   const google::protobuf::Message& request) {
+  if (absl::Status s = service::CheckRequestId(command->request_id); !s.ok()) {
+    std::move(command->done)(s);
+    return;
   }
-  return last;
+  command->fingerprint = Fingerprint(request);
+  absl::StatusOr<std::optional<RequestRecord>> seen =
+      options_.store->LookupRequest(command->request_id);
+  if (!seen.ok()) {
+    std::move(command->done)(seen.status());
+  } else if (seen->has_value()) {
+    std::move(command->done)(Replay(*command, **seen));
+  } else {
+    Attempt(std::move(command), 0, absl::OkStatus());
+  }
+}
+
+template <typename State, typename Response>
+absl::StatusOr<Response> ActivityApplication::Replay(const Command<State, Response>& command,
+                                                     const RequestRecord& record) {
+  if (record.fingerprint != command.fingerprint || record.stream_id != command.stream_id) {
+    return service::ReusedRequestIdError(command.request_id);
+  }
+  ASSIGN_OR_RETURN(Loaded<State> at, LoadStream<State>(*options_.store, command.stream_id,
+                                                       command.evolve,
+                                                       record.result.stream_version));
+  return command.respond(at.state, record.result.first_sequence != 0);
+}
+
+template <typename State, typename Response>
+void ActivityApplication::Attempt(std::shared_ptr<Command<State, Response>> command, int attempt,
+                                  absl::Status last) {
+  Command<State, Response>& c = *command;
+  if (attempt >= options_.append_attempts) {
+    std::move(c.done)(last);
+    return;
+  }
+  // Everything up to the append; an error here is the answer.
+  struct Prepared {
+    Loaded<State> loaded;
+    ActivityEvents events;
+    eventstore::MultiAppendRequest append;
+  };
+  auto prepare = [&]() -> absl::StatusOr<Prepared> {
+    Prepared p;
+    ASSIGN_OR_RETURN(p.loaded, LoadStream<State>(*options_.store, c.stream_id, c.evolve));
+    CommandMeta meta;
+    if (attempt == 0 && c.first_meta.has_value()) {
+      meta = *c.first_meta;
+    } else {
+      ASSIGN_OR_RETURN(meta, Meta(c.ctx));
+    }
+    ASSIGN_OR_RETURN(p.events, c.decide(p.loaded.state, meta));
+    eventstore::StreamAppend& stream = p.append.streams.emplace_back();
+    stream.stream_id = c.stream_id;
+    stream.expected_version = p.loaded.version == 0 ? ExpectedVersion::NoStream()
+                                                    : ExpectedVersion::Exactly(p.loaded.version);
+    ASSIGN_OR_RETURN(stream.events,
+                     Envelopes(p.events, c.ctx, meta.now, c.request_id, c.occurred_at));
+    p.append.request_id = c.request_id;
+    p.append.request_fingerprint = c.fingerprint;
+    return p;
+  };
+  absl::StatusOr<Prepared> prepared = prepare();
+  if (!prepared.ok()) {
+    std::move(c.done)(prepared.status());
+    return;
+  }
+  eventstore::MultiAppendRequest append = std::move(prepared->append);
+  options_.store->AppendMultiAsync(
+      std::move(append),
+      [this, command = std::move(command), attempt, prepared = *std::move(prepared)](
+          absl::StatusOr<eventstore::MultiAppendResult> result) mutable {
+        Command<State, Response>& c = *command;
+        if (result.ok() && result->deduplicated) {
+          // A retry of this request_id was committed first: answer as it was answered.
+          absl::StatusOr<std::optional<RequestRecord>> record =
+              options_.store->LookupRequest(c.request_id);
+          if (!record.ok()) {
+            std::move(c.done)(record.status());
+          } else if (!record->has_value()) {
+            std::move(c.done)(absl::InternalError("request record missing"));
+          } else {
+            std::move(c.done)(Replay(c, **record));
+          }
+        } else if (result.ok()) {
+          State state = std::move(prepared.loaded.state);
+          for (const v1::ActivityEvent& e : prepared.events) state = c.evolve(std::move(state), e);
+          state.set_version(static_cast<int64_t>(result->stream_versions.front()));
+          std::move(c.done)(c.respond(state, !prepared.events.empty()));
+        } else if (result.status().code() == absl::StatusCode::kAlreadyExists) {
+          std::move(c.done)(service::ReusedRequestIdError(c.request_id));
+        } else if (result.status().code() != absl::StatusCode::kAborted) {
+          std::move(c.done)(result.status());
+        } else {
+          // Another writer moved the stream: decide again against its new state.
+          Attempt(std::move(command), attempt + 1, result.status());
+        }
+      });
 }
 
 // ---------------------------------------------------------------------------------------
@@ -414,31 +486,58 @@ absl::StatusOr<v1::ListVisitsResponse> ActivityApplication::ListVisits(
 
 absl::StatusOr<v1::LogCallResponse> ActivityApplication::LogCall(
     const CallContext& ctx, const v1::LogCallRequest& request) {
-  RETURN_IF_ERROR(service::CheckRequestId(request.request_id()));
-  ASSIGN_OR_RETURN(CommandMeta meta, Meta(ctx));
-  FieldViolations v;
-  ValidateCallRecord(request.call(), meta.now, "call.", v);
-  if (!request.call().external_call_id().empty() && !request.call().call_id().empty()) {
-    v.Add("call.call_id", "must be empty when external_call_id is set (it is derived)");
+  absl::StatusOr<v1::LogCallResponse> answer = absl::InternalError("no answer");
+  absl::Notification answered;
+  LogCallAsync(ctx, request, [&](absl::StatusOr<v1::LogCallResponse> r) {
+    answer = std::move(r);
+    answered.Notify();
+  });
+  answered.WaitForNotification();
+  return answer;
+}
+
+void ActivityApplication::LogCallAsync(const CallContext& ctx, const v1::LogCallRequest& request,
+                                       Reply<v1::LogCallResponse> done) {
+  auto validate = [&]() -> absl::StatusOr<std::pair<CommandMeta, v1::CallRecord>> {
+    RETURN_IF_ERROR(service::CheckRequestId(request.request_id()));
+    ASSIGN_OR_RETURN(CommandMeta meta, Meta(ctx));
+    FieldViolations v;
+    ValidateCallRecord(request.call(), meta.now, "call.", v);
+    if (!request.call().external_call_id().empty() && !request.call().call_id().empty()) {
+      v.Add("call.call_id", "must be empty when external_call_id is set (it is derived)");
+    }
+    RETURN_IF_ERROR(v.ToStatus());
+    v1::CallRecord record = request.call();
+    record.set_call_id(record.external_call_id().empty()
+                           ? IdOr(record.call_id(), request.request_id(), "call")
+                           : ExternalCallId(record.phone_system(), record.external_call_id()));
+    return std::make_pair(std::move(meta), std::move(record));
+  };
+  absl::StatusOr<std::pair<CommandMeta, v1::CallRecord>> valid = validate();
+  if (!valid.ok()) {
+    std::move(done)(valid.status());
+    return;
   }
-  RETURN_IF_ERROR(v.ToStatus());
-  v1::CallRecord record = request.call();
-  record.set_call_id(record.external_call_id().empty()
-                         ? IdOr(record.call_id(), request.request_id(), "call")
-                         : ExternalCallId(record.phone_system(), record.external_call_id()));
-  return Run<v1::Call, v1::LogCallResponse>(
-      ctx, request, request.request_id(), CallStreamId(record.call_id()), EvolveCall,
-      [&](const v1::Call& state, const CommandMeta& m) {
-        return DecideLogCall({m, record}, state);
-      },
-      [tz = meta.tz](const v1::Call& state, bool appended) {
-        v1::LogCallResponse response;
-        *response.mutable_call() = state;
-        FillCallDay(*response.mutable_call(), tz);
-        response.set_duplicate(!appended);
-        return response;
-      },
-      CallStartedAt, &meta);
+  auto command = std::make_shared<Command<v1::Call, v1::LogCallResponse>>();
+  command->ctx = ctx;
+  command->request_id = request.request_id();
+  command->stream_id = CallStreamId(valid->second.call_id());
+  command->evolve = EvolveCall;
+  command->decide = [record = std::move(valid->second)](const v1::Call& state,
+                                                        const CommandMeta& m) {
+    return DecideLogCall({m, record}, state);
+  };
+  command->respond = [tz = valid->first.tz](const v1::Call& state, bool appended) {
+    v1::LogCallResponse response;
+    *response.mutable_call() = state;
+    FillCallDay(*response.mutable_call(), tz);
+    response.set_duplicate(!appended);
+    return response;
+  };
+  command->occurred_at = CallStartedAt;
+  command->first_meta = std::move(valid->first);
+  command->done = std::move(done);
+  RunAsync(std::move(command), request);
 }
 
 absl::StatusOr<ImportBatchResult> ActivityApplication::ImportCallBatch(

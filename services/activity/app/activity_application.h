@@ -44,6 +44,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/functional/any_invocable.h"
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
@@ -127,6 +128,15 @@ class ActivityApplication {
   // --- Calls.
   absl::StatusOr<v1::LogCallResponse> LogCall(const CallContext& ctx,
                                               const v1::LogCallRequest& request);
+  // LogCall answering through `done` (exactly once) instead of returning: the append joins
+  // the store's group commit without waiting (EventStore::AppendMultiAsync), so `done` may
+  // run on the thread that writes the group, after LogCallAsync has returned. `request`
+  // is only read before LogCallAsync returns. The server finishes its unary call from
+  // `done`, so that no gRPC thread waits on a commit.
+  template <typename Response>
+  using Reply = absl::AnyInvocable<void(absl::StatusOr<Response>) &&>;
+  void LogCallAsync(const CallContext& ctx, const v1::LogCallRequest& request,
+                    Reply<v1::LogCallResponse> done);
   // One batch of an ImportCalls stream whose first record has index `first_index`.
   // INVALID_ARGUMENT for a missing request_id or an oversized batch (the whole batch);
   // bad records are reported in the result.
@@ -171,10 +181,36 @@ class ActivityApplication {
   absl::StatusOr<CommandMeta> Meta(const CallContext& ctx) const;
   absl::Status WaitForViews() const;
 
-  // The single-stream command: idempotency, load, decide, append (retrying on ABORTED),
+  // A single-stream command: idempotency, load, decide, append (retrying on ABORTED),
   // respond. `respond(state, appended)` builds the response; `appended` is false when
   // the command was already satisfied (no events). `first_meta`, when the caller already
-  // read it, is the first attempt's context (later attempts read a fresh one).
+  // read it, is the first attempt's context (later attempts read a fresh one). Owns what
+  // it needs, because it may outlive the caller's frame (RunAsync).
+  template <typename State, typename Response>
+  struct Command {
+    CallContext ctx;
+    std::string request_id;
+    std::string stream_id;
+    std::string fingerprint;
+    State (*evolve)(State, const v1::ActivityEvent&) = nullptr;
+    std::function<absl::StatusOr<ActivityEvents>(const State&, const CommandMeta&)> decide;
+    std::function<Response(const State&, bool appended)> respond;
+    absl::Time (*occurred_at)(const v1::ActivityEvent&, absl::Time now) = nullptr;
+    std::optional<CommandMeta> first_meta;
+    Reply<Response> done;
+  };
+  // Runs `command` and answers through its `done`, which may run on the thread that
+  // writes the append's group (see LogCallAsync).
+  template <typename State, typename Response>
+  void RunAsync(std::shared_ptr<Command<State, Response>> command,
+                const google::protobuf::Message& request);
+  template <typename State, typename Response>
+  void Attempt(std::shared_ptr<Command<State, Response>> command, int attempt, absl::Status last);
+  // The response to a request_id already recorded by the store.
+  template <typename State, typename Response>
+  absl::StatusOr<Response> Replay(const Command<State, Response>& command,
+                                  const eventstore::RequestRecord& record);
+  // RunAsync, waiting for the answer. The callables may refer to the caller's frame.
   template <typename State, typename Response>
   absl::StatusOr<Response> Run(
       const CallContext& ctx, const google::protobuf::Message& request,
