@@ -159,6 +159,12 @@ class RocksDbEventStoreTest : public ::testing::Test {
     options.clock = &clock_;
     return options;
   }
+  // Options whose WAL writes go through wal_fs_.
+  EventStoreOptions OptionsOnWalFaultFs() {
+    EventStoreOptions options = Options();
+    options.env = wal_env_.get();
+    return options;
+  }
   std::unique_ptr<RocksDbEventStore> OpenStore(EventStoreOptions options) {
     auto store = RocksDbEventStore::Open(std::move(options));
     EXPECT_THAT(store, IsOk());
@@ -167,6 +173,8 @@ class RocksDbEventStoreTest : public ::testing::Test {
 
   salesperf::testing::TempDir dir_;
   FakeClock clock_;
+  std::shared_ptr<WalFaultFs> wal_fs_ = std::make_shared<WalFaultFs>();
+  std::unique_ptr<rocksdb::Env> wal_env_ = rocksdb::NewCompositeEnv(wal_fs_);
 };
 
 TEST_F(RocksDbEventStoreTest, OpenRejectsMissingOptions) {
@@ -290,11 +298,8 @@ TEST_F(RocksDbEventStoreTest, StreamHeadsInTableFilesAreFoundThroughPrefixFilter
 // known order; they then form the second group, decided in that order against the
 // committed state plus the group's own earlier effects.
 TEST_F(RocksDbEventStoreTest, RequestsOfOneGroupAreDecidedInQueueOrder) {
-  auto fs = std::make_shared<WalFaultFs>();
-  std::unique_ptr<rocksdb::Env> env = rocksdb::NewCompositeEnv(fs);
-  EventStoreOptions options = Options();
-  options.env = env.get();
-  auto store = OpenStore(options);
+  WalFaultFs* fs = wal_fs_.get();
+  auto store = OpenStore(OptionsOnWalFaultFs());
   ASSERT_NE(store, nullptr);
 
   fs->BlockNextWalWrite();
@@ -350,11 +355,8 @@ TEST_F(RocksDbEventStoreTest, RequestsOfOneGroupAreDecidedInQueueOrder) {
 }
 
 TEST_F(RocksDbEventStoreTest, AsyncAppendsBehindALeaderAreWrittenAndAnsweredByIt) {
-  auto fs = std::make_shared<WalFaultFs>();
-  std::unique_ptr<rocksdb::Env> env = rocksdb::NewCompositeEnv(fs);
-  EventStoreOptions options = Options();
-  options.env = env.get();
-  auto store = OpenStore(options);
+  WalFaultFs* fs = wal_fs_.get();
+  auto store = OpenStore(OptionsOnWalFaultFs());
   ASSERT_NE(store, nullptr);
 
   fs->BlockNextWalWrite();
@@ -411,11 +413,8 @@ TEST_F(RocksDbEventStoreTest, AsyncAppendsBehindALeaderAreWrittenAndAnsweredByIt
 }
 
 TEST_F(RocksDbEventStoreTest, AnAsyncLeaderHandsTheQueueToAWaitingAppend) {
-  auto fs = std::make_shared<WalFaultFs>();
-  std::unique_ptr<rocksdb::Env> env = rocksdb::NewCompositeEnv(fs);
-  EventStoreOptions options = Options();
-  options.env = env.get();
-  auto store = OpenStore(options);
+  WalFaultFs* fs = wal_fs_.get();
+  auto store = OpenStore(OptionsOnWalFaultFs());
   ASSERT_NE(store, nullptr);
 
   fs->BlockNextWalWrite();
@@ -448,11 +447,8 @@ TEST_F(RocksDbEventStoreTest, AnAsyncLeaderHandsTheQueueToAWaitingAppend) {
 }
 
 TEST_F(RocksDbEventStoreTest, EveryRequestOfAFailedGroupIsUnavailable) {
-  auto fs = std::make_shared<WalFaultFs>();
-  std::unique_ptr<rocksdb::Env> env = rocksdb::NewCompositeEnv(fs);
-  EventStoreOptions options = Options();
-  options.env = env.get();
-  auto store = OpenStore(options);
+  WalFaultFs* fs = wal_fs_.get();
+  auto store = OpenStore(OptionsOnWalFaultFs());
   ASSERT_NE(store, nullptr);
 
   fs->BlockNextWalWrite();
@@ -508,11 +504,9 @@ class WalFailureTest : public RocksDbEventStoreTest,
                        public ::testing::WithParamInterface<WalFaultFs::Fault> {};
 
 TEST_P(WalFailureTest, FailedGroupConsumesNoSequenceAndWritesStopUntilReopen) {
-  auto fs = std::make_shared<WalFaultFs>();
-  std::unique_ptr<rocksdb::Env> env = rocksdb::NewCompositeEnv(fs);
+  WalFaultFs* fs = wal_fs_.get();
   prometheus::Registry registry;
-  EventStoreOptions options = Options();
-  options.env = env.get();
+  EventStoreOptions options = OptionsOnWalFaultFs();
   options.metrics = &registry;
   {
     auto store = OpenStore(options);

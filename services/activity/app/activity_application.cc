@@ -84,6 +84,19 @@ absl::StatusOr<std::vector<EventEnvelope>> Envelopes(
   return out;
 }
 
+// Starts an asynchronous call with a reply callback and waits for its answer.
+template <typename Response, typename Start>
+absl::StatusOr<Response> AwaitReply(Start&& start) {
+  absl::StatusOr<Response> answer = absl::InternalError("no answer");
+  absl::Notification answered;
+  std::forward<Start>(start)([&](absl::StatusOr<Response> r) {
+    answer = std::move(r);
+    answered.Notify();
+  });
+  answered.WaitForNotification();
+  return answer;
+}
+
 // A stream folded up to a version.
 template <typename State>
 struct Loaded {
@@ -193,15 +206,10 @@ absl::StatusOr<Response> ActivityApplication::Run(
   command->respond = respond;
   command->occurred_at = occurred_at;
   if (first_meta != nullptr) command->first_meta = *first_meta;
-  absl::StatusOr<Response> answer = absl::InternalError("no answer");
-  absl::Notification answered;
-  command->done = [&](absl::StatusOr<Response> r) {
-    answer = std::move(r);
-    answered.Notify();
-  };
-  RunAsync(std::move(command), request);
-  answered.WaitForNotification();
-  return answer;
+  return AwaitReply<Response>([&](Reply<Response> done) {
+    command->done = std::move(done);
+    RunAsync(std::move(command), request);
+  });
 }
 
 template <typename State, typename Response>
@@ -486,14 +494,8 @@ absl::StatusOr<v1::ListVisitsResponse> ActivityApplication::ListVisits(
 
 absl::StatusOr<v1::LogCallResponse> ActivityApplication::LogCall(
     const CallContext& ctx, const v1::LogCallRequest& request) {
-  absl::StatusOr<v1::LogCallResponse> answer = absl::InternalError("no answer");
-  absl::Notification answered;
-  LogCallAsync(ctx, request, [&](absl::StatusOr<v1::LogCallResponse> r) {
-    answer = std::move(r);
-    answered.Notify();
-  });
-  answered.WaitForNotification();
-  return answer;
+  return AwaitReply<v1::LogCallResponse>(
+      [&](Reply<v1::LogCallResponse> done) { LogCallAsync(ctx, request, std::move(done)); });
 }
 
 void ActivityApplication::LogCallAsync(const CallContext& ctx, const v1::LogCallRequest& request,
