@@ -1,6 +1,6 @@
-// The unary-call adapter every service's server/ layer shares: authenticate (HandleUnary),
-// check the request_id of a mutation at the edge, build the CallContext, call the
-// application, and hand its StatusOr<Response> back to gRPC.
+// The unary-call adapter every service's server/ layer shares: authenticate
+// (server::AuthenticateCall), check the request_id of a mutation at the edge, build the
+// CallContext, call the application, and hand its StatusOr<Response> back to gRPC.
 //
 //   grpc::ServerUnaryReactor* LogCall(grpc::CallbackServerContext* c, const LogCallRequest* req,
 //                                     LogCallResponse* resp) override {
@@ -60,17 +60,7 @@ absl::Status ValidateRequestIdAtEdge(const google::protobuf::Message& request);
 template <class Req, class Resp, class Call>
 grpc::ServerUnaryReactor* ServeApplicationCall(grpc::CallbackServerContext* context,
                                                const Req* request, Resp* response,
-                                               const CallerOptions& callers, Call&& call) {
-  return server::HandleUnary(
-      context, request, response, callers.authenticator,
-      [&](const server::Principal& who, const Req& req, Resp* out) -> absl::Status {
-        if (absl::Status s = ValidateRequestIdAtEdge(req); !s.ok()) return s;
-        absl::StatusOr<Resp> result = call(CallContextOf(*context, who, callers), req);
-        if (!result.ok()) return result.status();
-        *out = *std::move(result);
-        return absl::OkStatus();
-      });
-}
+                                               const CallerOptions& callers, Call&& call);
 
 // As ServeApplicationCall, for an application call that answers through a callback
 // instead of returning (e.g. one that joins the event store's group commit without
@@ -102,6 +92,17 @@ grpc::ServerUnaryReactor* ServeApplicationCallAsync(grpc::CallbackServerContext*
          reactor->Finish(server::ToGrpcStatus(absl::OkStatus()));
        });
   return reactor;
+}
+
+template <class Req, class Resp, class Call>
+grpc::ServerUnaryReactor* ServeApplicationCall(grpc::CallbackServerContext* context,
+                                               const Req* request, Resp* response,
+                                               const CallerOptions& callers, Call&& call) {
+  return ServeApplicationCallAsync(
+      context, request, response, callers,
+      [&call](const CallContext& ctx, const Req& req, auto done) {
+        std::move(done)(call(ctx, req));
+      });
 }
 
 }  // namespace salesperf::service
