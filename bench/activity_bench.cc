@@ -39,6 +39,7 @@
 #include "absl/time/clock.h"
 #include "bench/benchmark_args.h"
 #include "bench/echo_service.h"
+#include "bench/process_cpu.h"
 #include "benchmark/benchmark.h"
 #include "grpcpp/create_channel.h"
 #include "grpcpp/security/credentials.h"
@@ -207,6 +208,8 @@ struct LoadResult {
   double calls_per_second = 0;
   double p50_us = 0;
   double p99_us = 0;
+  // Process CPU (client, gRPC, handlers, store, projections) per call in the window.
+  double cpu_us_per_call = 0;
 };
 
 // `channels` connections x `in_flight` calls each, for `warmup` then `measure`.
@@ -238,9 +241,11 @@ LoadResult Drive(const std::string& target, int channels, int in_flight, absl::D
   run.measuring.store(true);
   const int64_t first = run.completed.load();
   const absl::Time start = absl::Now();
+  const double cpu_start = bench::ProcessCpuSeconds();
   absl::SleepFor(measure);
   const int64_t last = run.completed.load();
   const absl::Time end = absl::Now();
+  const double cpu_end = bench::ProcessCpuSeconds();
   run.stop.store(true);
   {
     auto all_done = [&run]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(run.mu) { return run.running == 0; };
@@ -253,6 +258,7 @@ LoadResult Drive(const std::string& target, int channels, int in_flight, absl::D
   }
   LoadResult result;
   result.calls_per_second = static_cast<double>(last - first) / absl::ToDoubleSeconds(end - start);
+  result.cpu_us_per_call = (cpu_end - cpu_start) * 1e6 / static_cast<double>(last - first);
   result.p50_us = Percentile(latencies, 0.5);
   result.p99_us = Percentile(latencies, 0.99);
   return result;
@@ -328,23 +334,29 @@ void RunGrpc(const GrpcFlags& flags) {
           Drive(target, c.channels, c.in_flight, flags.warmup, flags.measure, echo_factory));
       c.log.push_back(
           Drive(target, c.channels, c.in_flight, flags.warmup, flags.measure, log_factory));
+      // Projections still folding the run's calls would take the next echo run's CPU.
+      const absl::Time drain_start = absl::Now();
+      if (absl::Status s = (*service)->CatchUp(absl::Seconds(60)); !s.ok()) Die(s.ToString());
+      const absl::Duration drained = absl::Now() - drain_start;
       const LoadResult& e = c.echo.back();
       const LoadResult& l = c.log.back();
       std::printf(
-          "  round %d %dx%-2d  echo %8.0f calls/s p50 %5.0f us p99 %6.0f us | logcall %7.0f "
-          "calls/s p50 %5.0f us p99 %6.0f us | ratio %.2f\n",
+          "  round %d %dx%-2d  echo %8.0f calls/s p50 %5.0f us p99 %6.0f us %4.0f cpu-us/call | "
+          "logcall %7.0f calls/s p50 %5.0f us p99 %6.0f us %4.0f cpu-us/call | ratio %.2f "
+          "(projections drained in %.0f ms)\n",
           round + 1, c.channels, c.in_flight, e.calls_per_second, e.p50_us, e.p99_us,
-          l.calls_per_second, l.p50_us, l.p99_us, l.calls_per_second / e.calls_per_second);
+          e.cpu_us_per_call, l.calls_per_second, l.p50_us, l.p99_us, l.cpu_us_per_call,
+          l.calls_per_second / e.calls_per_second, absl::ToDoubleMilliseconds(drained));
       std::fflush(stdout);
     }
   }
   std::printf("\nlogcall vs echo (medians over rounds), load average %s:\n", LoadAverage().c_str());
   std::printf(
       "| case | echo calls/s | logcall calls/s | throughput ratio | echo p50/p99 us | "
-      "logcall p50/p99 us |\n|---|---|---|---|---|---|\n");
+      "logcall p50/p99 us | CPU us per call echo / logcall |\n|---|---|---|---|---|---|---|\n");
   for (const Case& c : cases) {
     if (c.echo.empty()) continue;
-    std::vector<double> ratios, echo_rate, log_rate, ep50, ep99, lp50, lp99;
+    std::vector<double> ratios, echo_rate, log_rate, ep50, ep99, lp50, lp99, ecpu, lcpu;
     for (size_t i = 0; i < c.echo.size(); ++i) {
       ratios.push_back(c.log[i].calls_per_second / c.echo[i].calls_per_second);
       echo_rate.push_back(c.echo[i].calls_per_second);
@@ -353,10 +365,13 @@ void RunGrpc(const GrpcFlags& flags) {
       ep99.push_back(c.echo[i].p99_us);
       lp50.push_back(c.log[i].p50_us);
       lp99.push_back(c.log[i].p99_us);
+      ecpu.push_back(c.echo[i].cpu_us_per_call);
+      lcpu.push_back(c.log[i].cpu_us_per_call);
     }
-    std::printf("| %dx%d | %.0f | %.0f | %.2f | %.0f / %.0f | %.0f / %.0f |\n", c.channels,
-                c.in_flight, Median(echo_rate), Median(log_rate), Median(ratios), Median(ep50),
-                Median(ep99), Median(lp50), Median(lp99));
+    std::printf("| %dx%d | %.0f | %.0f | %.2f | %.0f / %.0f | %.0f / %.0f | %.0f / %.0f |\n",
+                c.channels, c.in_flight, Median(echo_rate), Median(log_rate), Median(ratios),
+                Median(ep50), Median(ep99), Median(lp50), Median(lp99), Median(ecpu),
+                Median(lcpu));
   }
   std::vector<double> p99_ratios;
   for (size_t i = 0; i < cases[0].echo.size(); ++i) {

@@ -15,8 +15,6 @@
 //
 //   build/bin/salesperf_analytics_bench [--events 300000] [--rebuild-events 1000000]
 //                                       [--calls 3000] [--batch-size 10000]
-#include <time.h>
-
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
@@ -29,6 +27,7 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
 #include "bench/echo_service.h"
+#include "bench/process_cpu.h"
 #include "grpcpp/create_channel.h"
 #include "libs/common/logging.h"
 #include "libs/projection/runner.h"
@@ -91,14 +90,6 @@ Folded Open(const std::string& path, std::vector<projection::SourcedEvent> recor
   return f;
 }
 
-// CPU seconds of the whole process (the runner's thread and RocksDB's), which a shared
-// machine's load disturbs far less than wall time.
-double CpuSeconds() {
-  timespec ts{};
-  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-  return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
-}
-
 struct Rate {
   double per_second = 0;      // events per wall second
   double per_cpu_second = 0;  // events per process CPU second
@@ -106,14 +97,14 @@ struct Rate {
 
 Rate RateOf(size_t n, absl::Time start, double cpu_start) {
   return {static_cast<double>(n) / absl::ToDoubleSeconds(absl::Now() - start),
-          static_cast<double>(n) / (CpuSeconds() - cpu_start)};
+          static_cast<double>(n) / (ProcessCpuSeconds() - cpu_start)};
 }
 
 Rate RawConsume(const std::vector<projection::SourcedEvent>& records) {
   projection::VectorSource source(records);
   Check(source.Start([](const projection::PartitionId&) { return std::nullopt; }), "start");
   const absl::Time start = absl::Now();
-  const double cpu_start = CpuSeconds();
+  const double cpu_start = ProcessCpuSeconds();
   size_t n = 0;
   uint64_t touched = 0;
   while (n < records.size()) {
@@ -175,7 +166,7 @@ int main(int argc, char** argv) {
   const Rate raw = RawConsume(records);
   Folded folded = Open(dir.Sub("apply"), records, batch_size, memtable_hints);
   const absl::Time start = absl::Now();
-  const double cpu_start = CpuSeconds();
+  const double cpu_start = ProcessCpuSeconds();
   Check(folded.runner->CatchUp(absl::Hours(1)), "catch up");
   const Rate ours = RateOf(records.size(), start, cpu_start);
   std::printf(
@@ -267,7 +258,7 @@ int main(int argc, char** argv) {
   Folded rebuilt = Open(dir.Sub("rebuild"), std::move(big), batch_size, memtable_hints);
   Check(rebuilt.runner->CatchUp(absl::Hours(1)), "first fold");
   const absl::Time rebuild_start = absl::Now();
-  const double rebuild_cpu_start = CpuSeconds();
+  const double rebuild_cpu_start = ProcessCpuSeconds();
   Check(rebuilt.runner->Rebuild(), "rebuild");
   Check(rebuilt.runner->CatchUp(absl::Hours(1)), "rebuild catch up");
   const double seconds = absl::ToDoubleSeconds(absl::Now() - rebuild_start);

@@ -17,7 +17,6 @@
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
-#include <ctime>
 #include <string>
 #include <vector>
 
@@ -26,6 +25,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
+#include "bench/process_cpu.h"
 #include "google/protobuf/wrappers.pb.h"
 #include "libs/bus/kafka_source.h"
 #include "libs/bus/topics.h"
@@ -35,15 +35,6 @@
 
 namespace salesperf::bench {
 namespace {
-
-// CPU time of the whole process (every librdkafka, mock-cluster and RocksDB thread), so
-// that a rate can also be read per CPU second: on a loaded machine wall rates swing with
-// the other processes, CPU time much less.
-double ProcessCpuSeconds() {
-  timespec ts;
-  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-  return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
-}
 
 // One side's run: records per wall second, and process CPU microseconds per record.
 struct Rate {
