@@ -370,8 +370,7 @@ void RunGrpc(const GrpcFlags& flags) {
     }
     std::printf("| %dx%d | %.0f | %.0f | %.2f | %.0f / %.0f | %.0f / %.0f | %.0f / %.0f |\n",
                 c.channels, c.in_flight, Median(echo_rate), Median(log_rate), Median(ratios),
-                Median(ep50), Median(ep99), Median(lp50), Median(lp99), Median(ecpu),
-                Median(lcpu));
+                Median(ep50), Median(ep99), Median(lp50), Median(lp99), Median(ecpu), Median(lcpu));
   }
   std::vector<double> p99_ratios;
   for (size_t i = 0; i < cases[0].echo.size(); ++i) {

@@ -203,6 +203,23 @@ int main(int argc, char** argv) {
         analytics::v1::METRIC_VISITS_DONE, analytics::v1::METRIC_CSAT_AVERAGE}) {
     regional.add_metrics(m);
   }
+  // The queries alone, no gRPC: what each costs the server.
+  {
+    const int alone_calls = std::max(100, calls / 3);
+    auto alone_us = [&](auto&& query) {
+      const absl::Time t = absl::Now();
+      for (int i = 0; i < alone_calls; ++i) {
+        if (auto r = query(); !r.ok()) Die(absl::StrCat("query: ", r.status().ToString()));
+      }
+      return absl::ToDoubleMicroseconds(absl::Now() - t) / alone_calls;
+    };
+    const double board_alone = alone_us([&] { return queries.GetLeaderboard(board); });
+    const double regional_alone = alone_us([&] { return queries.GetRegionalView(regional); });
+    std::printf(
+        "latency: alone (no gRPC, one thread): top-10 leaderboard %.0f us, regional view "
+        "%.0f us\n",
+        board_alone, regional_alone);
+  }
   testing::v1::EchoRequest ping;
   ping.set_payload(std::string(64, 'x'));
   std::vector<double> echo_us, board_us, regional_us;

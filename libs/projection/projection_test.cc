@@ -619,6 +619,7 @@ TEST_F(ViewDbTest, RejectsBadViewNames) {
   auto db = OpenDb();
   EXPECT_THAT(db->Get("nope", "k"), StatusIs(absl::StatusCode::kNotFound));
   EXPECT_THAT(db->Scan("nope"), StatusIs(absl::StatusCode::kNotFound));
+  EXPECT_THAT(db->MultiGet("nope", {"k"}), StatusIs(absl::StatusCode::kNotFound));
 }
 
 TEST_F(ViewDbTest, SecondOpenOfTheSameDirectoryIsUnavailable) {
@@ -669,6 +670,21 @@ TEST_F(ViewDbTest, GetAndScanWithPrefixRangeReverseAndLimit) {
   EXPECT_THAT(seen, ElementsAre("a/1", "a/2", "a/3", "b/1", "c"));
 }
 
+TEST_F(ViewDbTest, MultiGetAnswersEveryKeyInOrder) {
+  auto db = OpenDb();
+  PutRows(*db, "last_value", {"a", "c", "e"});
+  PutRows(*db, "stream_totals", {"b"});
+
+  auto got = db->MultiGet("last_value", {"e", "b", "a", "a", "zz"});
+  ASSERT_THAT(got, IsOk());
+  EXPECT_THAT(*got, ElementsAre(std::optional<std::string>("v:e"), std::nullopt,
+                                std::optional<std::string>("v:a"),
+                                std::optional<std::string>("v:a"), std::nullopt));
+  auto none = db->MultiGet("last_value", {});
+  ASSERT_THAT(none, IsOk());
+  EXPECT_THAT(*none, IsEmpty());
+}
+
 TEST_F(ViewDbTest, SnapshotReadsSeeOnePointInTime) {
   auto db = OpenDb();
   PutRows(*db, "last_value", {"a", "b"});
@@ -682,6 +698,9 @@ TEST_F(ViewDbTest, SnapshotReadsSeeOnePointInTime) {
   ASSERT_THAT(old_a, IsOk());
   EXPECT_EQ(*old_a, "v:a");
   EXPECT_THAT(Keys(db->Scan("last_value", Opts().snapshot(snapshot.get()))), ElementsAre("a", "b"));
+  auto old_rows = db->MultiGet("last_value", {"a", "c"}, snapshot.get());
+  ASSERT_THAT(old_rows, IsOk());
+  EXPECT_THAT(*old_rows, ElementsAre(std::optional<std::string>("v:a"), std::nullopt));
   auto new_a = db->Get("last_value", "a");
   ASSERT_THAT(new_a, IsOk());
   EXPECT_EQ(*new_a, "changed");

@@ -246,6 +246,34 @@ absl::StatusOr<std::optional<std::string>> ViewDb::Get(std::string_view view, st
   return value;
 }
 
+absl::StatusOr<std::vector<std::optional<std::string>>> ViewDb::MultiGet(
+    std::string_view view, const std::vector<std::string>& keys,
+    const ReadSnapshot* snapshot) const {
+  if (!HasView(view)) {
+    return absl::NotFoundError(absl::StrCat("no view '", AsAbsl(view), "'"));
+  }
+  rocksdb::ReadOptions read_options;
+  read_options.snapshot = snapshot == nullptr ? nullptr : snapshot->snapshot_;
+  std::vector<rocksdb::Slice> slices(keys.begin(), keys.end());
+  std::vector<rocksdb::PinnableSlice> values(keys.size());
+  std::vector<rocksdb::Status> statuses(keys.size());
+  {
+    // Held across the read so that a reset cannot destroy the handle under it.
+    absl::ReaderMutexLock lock(&mu_);
+    auto it = views_.find(ViewCfName(view));
+    if (it == views_.end()) return absl::InternalError("view has no column family");
+    db_->MultiGet(read_options, it->second, keys.size(), slices.data(), values.data(),
+                  statuses.data());
+  }
+  std::vector<std::optional<std::string>> out(keys.size());
+  for (size_t i = 0; i < keys.size(); ++i) {
+    if (statuses[i].IsNotFound()) continue;
+    RETURN_IF_ERROR(FromRocks(statuses[i], "view multi-get"));
+    out[i] = values[i].ToString();
+  }
+  return out;
+}
+
 absl::StatusOr<std::unique_ptr<ViewIterator>> ViewDb::NewIterator(
     std::string_view view, const ScanOptions& options) const {
   if (!HasView(view)) {

@@ -1,11 +1,13 @@
 #include "services/analytics/app/analytics_queries.h"
 
 #include <algorithm>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
 #include <set>
 #include <utility>
+#include <vector>
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
@@ -68,49 +70,94 @@ class Reader {
     return out;
   }
 
-  // Sum of the Counters of days [first, last] ("YYYY-MM-DD") under `days_prefix`, reading
-  // `month_key(month)` for whole months.
-  template <typename MonthKey>
-  absl::StatusOr<Counters> SumRange(const std::string& days_prefix, MonthKey month_key,
-                                    absl::CivilDay first, absl::CivilDay last) const {
-    Counters total;
+  // The rows of one scope's (or rep's) counters: a row per day under `days_prefix` and a
+  // row per whole month at `month_key(YYYY-MM)`.
+  struct CounterRows {
+    std::string days_prefix;
+    std::function<std::string(const std::string&)> month_key;
+  };
+  static CounterRows RepRows(const std::string& rep) {
+    return {keys::RepDaysPrefix(rep),
+            [rep](const std::string& month) { return keys::RepPeriod(month, rep); }};
+  }
+  static CounterRows ScopeRows(char level, const std::string& id) {
+    return {keys::ScopeDaysPrefix(level, id),
+            [level, id](const std::string& month) { return keys::ScopeMonth(level, id, month); }};
+  }
+
+  // The sums of days [first, last] of each of `sources`, in their order. Whole months are
+  // read from their month rows, all sources' in one MultiGet; partial months are scanned
+  // per source.
+  absl::StatusOr<std::vector<Counters>> SumEach(const std::vector<CounterRows>& sources,
+                                                absl::CivilDay first, absl::CivilDay last) const {
+    std::vector<Counters> totals(sources.size());
+    std::vector<std::string> month_keys;
+    std::vector<size_t> month_owner;  // index into sources of each month key
     for (absl::CivilMonth month(first); month <= absl::CivilMonth(last); ++month) {
       const absl::CivilDay month_first(month);
       const absl::CivilDay month_last = absl::CivilDay(month + 1) - 1;
       const absl::CivilDay from = std::max(first, month_first);
       const absl::CivilDay to = std::min(last, month_last);
       if (from == month_first && to == month_last) {
-        ASSIGN_OR_RETURN(Counters c, GetOrDefault<Counters>(month_key(DayId(from).substr(0, 7))));
-        AddTo(total, c);
+        const std::string month_id = DayId(from).substr(0, 7);
+        for (size_t i = 0; i < sources.size(); ++i) {
+          month_keys.push_back(sources[i].month_key(month_id));
+          month_owner.push_back(i);
+        }
         continue;
       }
-      projection::ScanOptions scan;
-      scan.lower_bound = days_prefix + DayId(from);
-      scan.upper_bound = days_prefix + DayId(to) + std::string(1, '\0');
-      ASSIGN_OR_RETURN(auto it, Iterate(scan));
-      for (; it->Valid(); it->Next()) {
-        Counters c;
-        if (!c.ParseFromArray(it->value().data(), static_cast<int>(it->value().size()))) {
-          return absl::DataLossError(absl::StrCat("malformed row ", std::string(it->key())));
+      for (size_t i = 0; i < sources.size(); ++i) {
+        projection::ScanOptions scan;
+        scan.lower_bound = sources[i].days_prefix + DayId(from);
+        scan.upper_bound = sources[i].days_prefix + DayId(to) + std::string(1, '\0');
+        ASSIGN_OR_RETURN(auto it, Iterate(scan));
+        for (; it->Valid(); it->Next()) {
+          Counters c;
+          if (!c.ParseFromArray(it->value().data(), static_cast<int>(it->value().size()))) {
+            return absl::DataLossError(absl::StrCat("malformed row ", std::string(it->key())));
+          }
+          AddTo(totals[i], c);
         }
-        AddTo(total, c);
+        RETURN_IF_ERROR(it->status());
       }
-      RETURN_IF_ERROR(it->status());
     }
-    return total;
+    if (month_keys.empty()) return totals;
+    ASSIGN_OR_RETURN(std::vector<std::optional<std::string>> months,
+                     db_.MultiGet(keys::kView, month_keys, snapshot_.get()));
+    for (size_t k = 0; k < months.size(); ++k) {
+      if (!months[k].has_value()) continue;
+      Counters c;
+      if (!c.ParseFromString(*months[k])) {
+        return absl::DataLossError(absl::StrCat("malformed row ", month_keys[k]));
+      }
+      AddTo(totals[month_owner[k]], c);
+    }
+    return totals;
   }
 
   absl::StatusOr<Counters> SumRep(const std::string& rep, absl::CivilDay first,
                                   absl::CivilDay last) const {
-    return SumRange(
-        keys::RepDaysPrefix(rep), [&](const std::string& m) { return keys::RepPeriod(m, rep); },
-        first, last);
+    ASSIGN_OR_RETURN(std::vector<Counters> sums, SumEach({RepRows(rep)}, first, last));
+    return std::move(sums.front());
   }
   absl::StatusOr<Counters> SumScope(char level, const std::string& id, absl::CivilDay first,
                                     absl::CivilDay last) const {
-    return SumRange(
-        keys::ScopeDaysPrefix(level, id),
-        [&](const std::string& m) { return keys::ScopeMonth(level, id, m); }, first, last);
+    ASSIGN_OR_RETURN(std::vector<Counters> sums, SumEach({ScopeRows(level, id)}, first, last));
+    return std::move(sums.front());
+  }
+
+  // The rows at `keys` (default instances where absent), in one MultiGet.
+  template <typename Msg>
+  absl::StatusOr<std::vector<Msg>> GetEachOrDefault(const std::vector<std::string>& keys) const {
+    ASSIGN_OR_RETURN(std::vector<std::optional<std::string>> values,
+                     db_.MultiGet(keys::kView, keys, snapshot_.get()));
+    std::vector<Msg> out(keys.size());
+    for (size_t i = 0; i < keys.size(); ++i) {
+      if (values[i].has_value() && !out[i].ParseFromString(*values[i])) {
+        return absl::DataLossError(absl::StrCat("malformed row ", keys[i]));
+      }
+    }
+    return out;
   }
 
  private:
@@ -333,8 +380,12 @@ absl::StatusOr<std::vector<Ranked>> ComputeRanking(const Reader& reader, const S
           reader.Suffixes(keys::RepPeriodPrefix(DayId(absl::CivilDay(m)).substr(0, 7))));
       candidates.insert(reps.begin(), reps.end());
     }
+    std::vector<Reader::CounterRows> sources;
+    for (const std::string& rep : candidates) sources.push_back(Reader::RepRows(rep));
+    ASSIGN_OR_RETURN(std::vector<Counters> sums, reader.SumEach(sources, first, last));
+    size_t i = 0;
     for (const std::string& rep : candidates) {
-      ASSIGN_OR_RETURN(Counters c, reader.SumRep(rep, first, last));
+      const Counters& c = sums[i++];
       if (!IsZero(c)) ranking.push_back({rep, MetricValue(c, metric)});
     }
   } else {
@@ -565,15 +616,13 @@ absl::StatusOr<v1::GetLeaderboardResponse> AnalyticsQueries::GetLeaderboard(
   const Metric metric = request.metric();
   v1::GetLeaderboardResponse response;
 
-  auto add = [&](google::protobuf::RepeatedPtrField<v1::LeaderboardEntry>* out, int64_t rank,
-                 const std::string& rep_id, int64_t value) -> absl::Status {
+  // Display names are filled in at the end, in one batched read.
+  auto add = [](google::protobuf::RepeatedPtrField<v1::LeaderboardEntry>* out, int64_t rank,
+                const std::string& rep_id, int64_t value) {
     v1::LeaderboardEntry* e = out->Add();
     e->set_rank(rank);
     e->set_rep_id(rep_id);
     e->set_value(value);
-    ASSIGN_OR_RETURN(std::optional<v1::RepRow> rep, reader.Get<v1::RepRow>(keys::Rep(rep_id)));
-    if (rep.has_value()) e->set_display_name(rep->display_name());
-    return absl::OkStatus();
   };
 
   const auto days = DaysOf(*period, as_of);
@@ -607,18 +656,16 @@ absl::StatusOr<v1::GetLeaderboardResponse> AnalyticsQueries::GetLeaderboard(
       uint64_t inverted = 0;
       for (char ch : value_key) inverted = (inverted << 8) | static_cast<uint8_t>(ch);
       const int64_t value = static_cast<int64_t>(~inverted ^ (uint64_t{1} << 63));
-      if (rank <= static_cast<int64_t>(top_n))
-        RETURN_IF_ERROR(add(response.mutable_top(), rank, rep_id, value));
+      if (rank <= static_cast<int64_t>(top_n)) add(response.mutable_top(), rank, rep_id, value);
       if (request.rep_id().empty()) continue;
       if (rep_rank == 0) {
         if (rep_id == request.rep_id()) {
           rep_rank = rank;
           for (size_t i = 0; i < window.size(); ++i) {
-            RETURN_IF_ERROR(add(response.mutable_around_rep(),
-                                rank - static_cast<int64_t>(window.size() - i), window[i].rep_id,
-                                window[i].value));
+            add(response.mutable_around_rep(), rank - static_cast<int64_t>(window.size() - i),
+                window[i].rep_id, window[i].value);
           }
-          RETURN_IF_ERROR(add(response.mutable_around_rep(), rank, rep_id, value));
+          add(response.mutable_around_rep(), rank, rep_id, value);
         } else {
           window.push_back({rep_id, value});
           if (window.size() > static_cast<size_t>(request.neighbours()))
@@ -626,7 +673,7 @@ absl::StatusOr<v1::GetLeaderboardResponse> AnalyticsQueries::GetLeaderboard(
         }
       } else if (after < request.neighbours()) {
         ++after;
-        RETURN_IF_ERROR(add(response.mutable_around_rep(), rank, rep_id, value));
+        add(response.mutable_around_rep(), rank, rep_id, value);
       }
       if (rep_rank != 0 && after >= request.neighbours() && rank >= static_cast<int64_t>(top_n)) {
         break;
@@ -638,8 +685,7 @@ absl::StatusOr<v1::GetLeaderboardResponse> AnalyticsQueries::GetLeaderboard(
                      ComputeRanking(reader, request.scope(), metric, days->first, days->second));
     response.set_ranked(static_cast<int64_t>(ranking.size()));
     for (size_t i = 0; i < ranking.size() && i < top_n; ++i) {
-      RETURN_IF_ERROR(add(response.mutable_top(), static_cast<int64_t>(i) + 1, ranking[i].rep_id,
-                          ranking[i].value));
+      add(response.mutable_top(), static_cast<int64_t>(i) + 1, ranking[i].rep_id, ranking[i].value);
     }
     if (!request.rep_id().empty()) {
       for (size_t i = 0; i < ranking.size(); ++i) {
@@ -648,13 +694,24 @@ absl::StatusOr<v1::GetLeaderboardResponse> AnalyticsQueries::GetLeaderboard(
             i >= static_cast<size_t>(request.neighbours()) ? i - request.neighbours() : 0;
         const size_t to = std::min(ranking.size(), i + request.neighbours() + 1);
         for (size_t j = from; j < to; ++j) {
-          RETURN_IF_ERROR(add(response.mutable_around_rep(), static_cast<int64_t>(j) + 1,
-                              ranking[j].rep_id, ranking[j].value));
+          add(response.mutable_around_rep(), static_cast<int64_t>(j) + 1, ranking[j].rep_id,
+              ranking[j].value);
         }
         break;
       }
     }
   }
+
+  std::vector<v1::LeaderboardEntry*> entries;
+  std::vector<std::string> rep_keys;
+  for (auto* list : {response.mutable_top(), response.mutable_around_rep()}) {
+    for (v1::LeaderboardEntry& e : *list) {
+      entries.push_back(&e);
+      rep_keys.push_back(keys::Rep(e.rep_id()));
+    }
+  }
+  ASSIGN_OR_RETURN(std::vector<v1::RepRow> reps, reader.GetEachOrDefault<v1::RepRow>(rep_keys));
+  for (size_t i = 0; i < entries.size(); ++i) entries[i]->set_display_name(reps[i].display_name());
 
   if (request.include_movement()) {
     // Ranks at the end of the day before (as_of or today), from rep rows.
@@ -704,43 +761,53 @@ absl::StatusOr<v1::GetRegionalViewResponse> AnalyticsQueries::GetRegionalView(
   v1::GetRegionalViewResponse response;
   response.set_currency_code(context.currency);
   const auto days = DaysOf(*period, as_of);
-  auto fill = [&](const ScopeRef& scope, const std::string& name,
-                  v1::RegionalRow* row) -> absl::Status {
-    *row->mutable_scope() = scope;
-    row->set_name(name);
-    Counters c;
-    if (days.has_value()) {
-      ASSIGN_OR_RETURN(c, ScopeCounters(reader, scope, days->first, days->second));
-    }
-    for (int m : request.metrics()) row->add_values(MetricValue(c, static_cast<Metric>(m)));
-    return absl::OkStatus();
-  };
   std::vector<std::string> children;
   ScopeKind child_kind;
+  char child_level;
   if (parent_kind == common::v1::SCOPE_KIND_COMPANY) {
     child_kind = common::v1::SCOPE_KIND_REGION;
+    child_level = keys::kRegion;
     ASSIGN_OR_RETURN(children, reader.Suffixes(std::string(keys::kRegionPrefix)));
   } else {
     child_kind = common::v1::SCOPE_KIND_TEAM;
+    child_level = keys::kTeam;
     ASSIGN_OR_RETURN(children, reader.Suffixes(keys::TeamsOfRegionPrefix(request.parent().id())));
   }
+  // Every row's name and counters are read in batches: a Get per row was most of the
+  // query's time.
+  std::vector<std::string> name_keys;
+  std::vector<Reader::CounterRows> sources;
   for (const std::string& id : children) {
-    ASSIGN_OR_RETURN(v1::ScopeRow scope_row,
-                     reader.GetOrDefault<v1::ScopeRow>(child_kind == common::v1::SCOPE_KIND_REGION
-                                                           ? keys::Region(id)
-                                                           : keys::Team(id)));
+    name_keys.push_back(child_level == keys::kRegion ? keys::Region(id) : keys::Team(id));
+    sources.push_back(Reader::ScopeRows(child_level, id));
+  }
+  if (parent_kind == common::v1::SCOPE_KIND_REGION) {
+    name_keys.push_back(keys::Region(request.parent().id()));
+    sources.push_back(Reader::ScopeRows(keys::kRegion, request.parent().id()));
+  } else {
+    sources.push_back(Reader::ScopeRows(keys::kCompany, ""));
+  }
+  ASSIGN_OR_RETURN(std::vector<v1::ScopeRow> names,
+                   reader.GetEachOrDefault<v1::ScopeRow>(name_keys));
+  std::vector<Counters> sums(sources.size());
+  if (days.has_value()) {
+    ASSIGN_OR_RETURN(sums, reader.SumEach(sources, days->first, days->second));
+  }
+  auto fill = [&](const ScopeRef& scope, const std::string& name, const Counters& c,
+                  v1::RegionalRow* row) {
+    *row->mutable_scope() = scope;
+    row->set_name(name);
+    for (int m : request.metrics()) row->add_values(MetricValue(c, static_cast<Metric>(m)));
+  };
+  for (size_t i = 0; i < children.size(); ++i) {
     ScopeRef scope;
     scope.set_kind(child_kind);
-    scope.set_id(id);
-    RETURN_IF_ERROR(fill(scope, scope_row.name(), response.add_rows()));
+    scope.set_id(children[i]);
+    fill(scope, names[i].name(), sums[i], response.add_rows());
   }
-  std::string parent_name = "company";
-  if (parent_kind == common::v1::SCOPE_KIND_REGION) {
-    ASSIGN_OR_RETURN(v1::ScopeRow p,
-                     reader.GetOrDefault<v1::ScopeRow>(keys::Region(request.parent().id())));
-    parent_name = p.name();
-  }
-  RETURN_IF_ERROR(fill(request.parent(), parent_name, response.mutable_total()));
+  const std::string parent_name =
+      parent_kind == common::v1::SCOPE_KIND_REGION ? names.back().name() : "company";
+  fill(request.parent(), parent_name, sums.back(), response.mutable_total());
   return response;
 }
 

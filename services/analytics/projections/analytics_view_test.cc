@@ -12,6 +12,7 @@
 #include <tuple>
 #include <vector>
 
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -488,6 +489,10 @@ TEST_F(AnalyticsHistoryTest, LeaderboardsEqualIndependentRanking) {
         EXPECT_EQ(response.top(i).rank(), i + 1);
         EXPECT_EQ(response.top(i).rep_id(), expected[i].first);
         EXPECT_EQ(response.top(i).value(), expected[i].second);
+        // RandomHistory hires "rep-07" as "Rep 7".
+        int rep_number = -1;
+        ASSERT_TRUE(absl::SimpleAtoi(response.top(i).rep_id().substr(4), &rep_number));
+        EXPECT_EQ(response.top(i).display_name(), absl::StrCat("Rep ", rep_number));
       }
       if (!me.empty()) {
         // Ranks 5..9 where there are that many.
@@ -496,6 +501,7 @@ TEST_F(AnalyticsHistoryTest, LeaderboardsEqualIndependentRanking) {
         for (int i = 0; i < around; ++i) {
           EXPECT_EQ(response.around_rep(i).rank(), 5 + i);
           EXPECT_EQ(response.around_rep(i).rep_id(), expected[4 + i].first);
+          EXPECT_FALSE(response.around_rep(i).display_name().empty());
         }
       }
     }
@@ -572,9 +578,30 @@ TEST_F(AnalyticsHistoryTest, RegionalViewRowsAndTotals) {
   *request.mutable_parent() = Scope(common::v1::SCOPE_KIND_REGION, history_->region_ids[0]);
   ASSERT_OK_AND_ASSIGN(response, queries.GetRegionalView(request));
   EXPECT_EQ(response.rows_size(), 2);
+  EXPECT_FALSE(response.total().name().empty());
   int64_t calls = 0;
-  for (const auto& row : response.rows()) calls += row.values(1);
+  for (const auto& row : response.rows()) {
+    calls += row.values(1);
+    EXPECT_FALSE(row.name().empty());
+    auto e = oracle_->Sum(row.scope(), "2026-01-01", "2026-03-31");
+    EXPECT_EQ(row.values(1), e["calls"]);
+  }
   EXPECT_EQ(calls, response.total().values(1));  // every rep of a region is in one of its teams
+
+  // As of a day mid-quarter: January from its month rows, February up to the day from
+  // day rows.
+  *request.mutable_parent() = Scope(common::v1::SCOPE_KIND_COMPANY, "");
+  request.set_as_of_day("2026-02-14");
+  ASSERT_OK_AND_ASSIGN(response, queries.GetRegionalView(request));
+  ASSERT_EQ(response.rows_size(), static_cast<int>(history_->region_ids.size()));
+  for (const auto& row : response.rows()) {
+    auto e = oracle_->Sum(row.scope(), "2026-01-01", "2026-02-14");
+    EXPECT_EQ(row.values(0), e["revenue"]);
+    EXPECT_EQ(row.values(1), e["calls"]);
+  }
+  total = oracle_->Sum(Scope(common::v1::SCOPE_KIND_COMPANY, ""), "2026-01-01", "2026-02-14");
+  EXPECT_EQ(response.total().values(0), total["revenue"]);
+  EXPECT_EQ(response.total().values(1), total["calls"]);
 }
 
 TEST_F(AnalyticsHistoryTest, TrendAndFunnel) {
