@@ -616,6 +616,10 @@ TEST_F(ViewDbTest, RejectsBadViewNames) {
               StatusIs(absl::StatusCode::kInvalidArgument));
   EXPECT_THAT(ViewDb::Open(dir_.Sub("b"), {"v", "v"}),
               StatusIs(absl::StatusCode::kInvalidArgument));
+  ViewDbOptions bloom;
+  bloom.memtable_bloom_ratio = 0.5;
+  EXPECT_THAT(ViewDb::Open(dir_.Sub("c"), {"v"}, bloom),
+              StatusIs(absl::StatusCode::kInvalidArgument));
   auto db = OpenDb();
   EXPECT_THAT(db->Get("nope", "k"), StatusIs(absl::StatusCode::kNotFound));
   EXPECT_THAT(db->Scan("nope"), StatusIs(absl::StatusCode::kNotFound));
@@ -1427,9 +1431,9 @@ TEST_F(ProjectionTest, RebuildEqualsIncrementalByteForByte) {
   EXPECT_EQ(incremental.views, ExpectedRows(events));
 }
 
-// The row cache and the memtable hints change how rows are read and written, never
-// what they end up as.
-TEST_F(ProjectionTest, RowCacheBudgetsAndMemtableHintsGiveIdenticalFolds) {
+// The row cache, the memtable hints and the memtable bloom filter change how rows are
+// read and written, never what they end up as.
+TEST_F(ProjectionTest, RowCacheBudgetsAndMemtableOptionsGiveIdenticalFolds) {
   std::vector<SourcedEvent> events = Alternate(Events(activity0_, 40), Events(targets0_, 25));
   events.push_back(Undecodable(activity0_, 40));
   events.push_back(
@@ -1439,10 +1443,13 @@ TEST_F(ProjectionTest, RowCacheBudgetsAndMemtableHintsGiveIdenticalFolds) {
   std::optional<Dump> first;
   int round = 0;
   for (size_t cache_bytes : {size_t{0}, size_t{300}, ProjectionOptions().row_cache_bytes}) {
-    for (bool hints : {false, true}) {
-      SCOPED_TRACE(absl::StrCat("row cache ", cache_bytes, " bytes, hints ", hints));
+    for (const auto& [hints, bloom] : {std::pair(false, 0.0), std::pair(true, 0.0),
+                                       std::pair(false, 0.05), std::pair(true, 0.05)}) {
+      SCOPED_TRACE(
+          absl::StrCat("row cache ", cache_bytes, " bytes, hints ", hints, ", bloom ", bloom));
       ViewDbOptions db_options;
       db_options.memtable_insert_hints = hints;
+      db_options.memtable_bloom_ratio = bloom;
       auto db = ViewDb::Open(dir_.Sub(absl::StrCat("budget", ++round)), kViewNames, db_options);
       ASSERT_THAT(db, IsOk());
       prometheus::Registry registry;

