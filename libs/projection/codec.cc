@@ -267,4 +267,10 @@ std::string ResetMarkerKey(std::string_view projection) {
   return key;
 }
 
+std::string FoldedSchemaKey(std::string_view projection) {
+  std::string key("schema/");
+  key.append(projection);
+  return key;
+}
+
 }  // namespace salesperf::projection::codec

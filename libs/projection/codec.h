@@ -77,6 +77,10 @@ absl::StatusOr<DeadLetter> DecodeDeadLetter(std::string_view key, std::string_vi
 inline constexpr std::string_view kResetMarkerPrefix = "reset/";
 std::string ResetMarkerKey(std::string_view projection);
 
+// What a projection's rows were folded with (column family "default"): its views and
+// their schema versions, "name=version,..." in the runner's view order.
+std::string FoldedSchemaKey(std::string_view projection);
+
 }  // namespace codec
 }  // namespace salesperf::projection
 

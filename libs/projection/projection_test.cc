@@ -1431,6 +1431,77 @@ TEST_F(ProjectionTest, RebuildEqualsIncrementalByteForByte) {
   EXPECT_EQ(incremental.views, ExpectedRows(events));
 }
 
+// last_value with a schema version, its rows keyed "v<version>/<stream>": a version
+// change that changes the rows, as View::schema_version asks.
+class VersionedLastValueView : public View {
+ public:
+  explicit VersionedLastValueView(int version) : version_(version) {}
+  std::string_view name() const override { return "last_value"; }
+  int schema_version() const override { return version_; }
+  absl::Status Apply(const EventEnvelope& event, ViewTxn& txn) override {
+    Int64Value v;
+    if (!event.payload().UnpackTo(&v)) return absl::OkStatus();
+    txn.Put(absl::StrCat("v", version_, "/", event.stream_id()), absl::StrCat(v.value()));
+    return absl::OkStatus();
+  }
+
+ private:
+  const int version_;
+};
+
+TEST_F(ProjectionTest, ViewsFoldedWithAnotherSchemaAreRebuiltFromTheBeginning) {
+  auto db = OpenDb();
+  const std::vector<SourcedEvent> events = Events(activity0_, 12);
+  auto views = [](std::optional<int> last_value_version) {
+    std::vector<ViewPtr> out;
+    if (last_value_version.has_value()) {
+      out.push_back(std::make_unique<VersionedLastValueView>(*last_value_version));
+    }
+    out.push_back(std::make_unique<StreamTotalsView>());
+    return out;
+  };
+  // Each start is a new runner, as after a deployment (no metrics: one name per registry).
+  auto start = [&](std::optional<int> last_value_version) {
+    ProjectionOptions options = Options(5);
+    options.registry = nullptr;
+    return Runner(db.get(), std::make_unique<VectorSource>(events), options,
+                  views(last_value_version));
+  };
+  auto last_value_keys = [&] {
+    std::vector<std::string> keys;
+    auto rows = db->Scan("last_value");
+    EXPECT_THAT(rows, IsOk());
+    if (rows.ok()) {
+      for (const ViewRow& row : *rows) keys.push_back(row.key);
+    }
+    return keys;
+  };
+  const auto expected_totals = ExpectedRows(events).at("stream_totals");
+  const std::vector<std::string> v1_keys = {"v1/activity-0-s0", "v1/activity-0-s1",
+                                            "v1/activity-0-s2"};
+
+  EXPECT_EQ(Drain(*start(1)), 12u);
+  EXPECT_EQ(last_value_keys(), v1_keys);
+
+  // The same views and versions: nothing is folded again.
+  EXPECT_EQ(Drain(*start(1)), 0u);
+
+  // Folded before schemas were recorded: taken as version 1 of the same views.
+  ASSERT_TRUE(db->db()->Delete(rocksdb::WriteOptions(), codec::FoldedSchemaKey("sales")).ok());
+  EXPECT_EQ(Drain(*start(1)), 0u);
+  EXPECT_EQ(last_value_keys(), v1_keys);
+
+  // A raised version empties the views and folds them again, totals not doubled.
+  EXPECT_EQ(Drain(*start(2)), 12u);
+  EXPECT_EQ(last_value_keys(),
+            std::vector<std::string>({"v2/activity-0-s0", "v2/activity-0-s1", "v2/activity-0-s2"}));
+  EXPECT_EQ(*db->Scan("stream_totals"), expected_totals);
+
+  // Another set of views (last_value no longer written by this projection) too.
+  EXPECT_EQ(Drain(*start(std::nullopt)), 12u);
+  EXPECT_EQ(*db->Scan("stream_totals"), expected_totals);
+}
+
 // The row cache, the memtable hints and the memtable bloom filter change how rows are
 // read and written, never what they end up as.
 TEST_F(ProjectionTest, RowCacheBudgetsAndMemtableOptionsGiveIdenticalFolds) {

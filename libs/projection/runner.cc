@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "libs/common/logging.h"
 #include "libs/common/status_macros.h"
 #include "prometheus/counter.h"
@@ -156,6 +157,7 @@ absl::StatusOr<std::unique_ptr<ProjectionRunner>> ProjectionRunner::Create(
       new ProjectionRunner(db, std::move(source), std::move(views), std::move(options)));
   RETURN_IF_ERROR(db->ClaimViews(runner->name(), runner->view_names_));
   runner->claimed_ = true;
+  RETURN_IF_ERROR(runner->MatchFoldedSchema());
   // Only now: a runner refused above must not touch the series of the one it clashed with.
   if (runner->options_.registry != nullptr) {
     runner->metrics_ = std::make_unique<Metrics>(*runner->options_.registry, runner->name());
@@ -192,6 +194,36 @@ ProjectionRunner::~ProjectionRunner() {
     StopLocked();
   }
   if (claimed_) db_->ReleaseViews(options_.name);
+}
+
+absl::Status ProjectionRunner::MatchFoldedSchema() {
+  // "name=version" per view, sorted, so that listing the views in another order is no change.
+  auto schema_of = [this](bool all_version_one) {
+    std::vector<std::string> parts;
+    for (const ViewPtr& view : views_) {
+      parts.push_back(
+          absl::StrCat(AsAbsl(view->name()), "=", all_version_one ? 1 : view->schema_version()));
+    }
+    std::sort(parts.begin(), parts.end());
+    return absl::StrJoin(parts, ",");
+  };
+  const std::string schema = schema_of(false);
+  ASSIGN_OR_RETURN(std::optional<std::string> folded, db_->ReadFoldedSchema(options_.name));
+  if (!folded.has_value()) {
+    ASSIGN_OR_RETURN(auto checkpoints, db_->ReadCheckpoints(options_.name));
+    // Nothing folded yet; or folded before schemas were recorded, which was version 1 of
+    // these views (a view set changed since then cannot be told apart).
+    if (!checkpoints.empty()) folded = schema_of(true);
+  }
+  if (folded.has_value() && *folded != schema) {
+    LogInfo("projection views changed since their rows were folded: rebuilding them",
+            {{"projection", options_.name}, {"folded_with", *folded}, {"views", schema}});
+    RETURN_IF_ERROR(db_->ResetProjection(options_.name, view_names_));
+  } else if (folded.has_value()) {
+    return absl::OkStatus();
+  }
+  // After the reset: a crash before this line finds the old schema and resets again.
+  return db_->WriteFoldedSchema(options_.name, schema);
 }
 
 absl::Status ProjectionRunner::EnsureStarted() {

@@ -106,8 +106,10 @@ struct ProjectionStats {
 class ProjectionRunner {
  public:
   // `db` is not owned and must outlive the runner; the views' names must be registered
-  // in it and written by no other runner. Loads the checkpoints; does not start the
-  // source yet. Errors: INVALID_ARGUMENT (options, no views, duplicate view names),
+  // in it and written by no other runner. If the views' rows were folded with other
+  // schema versions or another set of views (View::schema_version), resets them first, so
+  // that they are folded again from the beginning. Loads the checkpoints; does not start
+  // the source yet. Errors: INVALID_ARGUMENT (options, no views, duplicate view names),
   // NOT_FOUND / ALREADY_EXISTS (from ViewDb::ClaimViews), storage errors.
   static absl::StatusOr<std::unique_ptr<ProjectionRunner>> Create(ViewDb* db, EventSourcePtr source,
                                                                   std::vector<ViewPtr> views,
@@ -163,6 +165,9 @@ class ProjectionRunner {
                    ProjectionOptions options);
 
   absl::Status EnsureStarted() ABSL_EXCLUSIVE_LOCKS_REQUIRED(run_mu_);
+  // Before the first batch: resets the views if their rows were folded with other views
+  // or schema versions (View::schema_version), and records the current ones.
+  absl::Status MatchFoldedSchema();
   absl::StatusOr<size_t> RunOnceLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(run_mu_);
   absl::StatusOr<BatchOutcome> ApplyAndCommit(const std::vector<SourcedEvent>& records)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(run_mu_);

@@ -45,6 +45,11 @@ class View {
   virtual std::string_view name() const = 0;
   // Folds one event into the rows. See the rules above.
   virtual absl::Status Apply(const EventEnvelope& event, ViewTxn& txn) = 0;
+  // The version of the rows Apply writes. Raise it with any change that would fold the
+  // same events into different rows (a new kind of row, a changed key or encoding): a
+  // runner that finds its views folded with other versions (or another set of views)
+  // rebuilds them from the beginning of its sources when it is created.
+  virtual int schema_version() const { return 1; }
 
   // Batch hooks, for a view that keeps a batch's changes in memory (e.g. sums counter
   // deltas per row) and writes each row once per batch. A view that writes through the

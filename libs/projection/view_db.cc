@@ -371,6 +371,24 @@ void ViewDb::ReleaseViews(std::string_view projection) {
   std::erase_if(claims_, [&](const auto& claim) { return claim.second == projection; });
 }
 
+absl::StatusOr<std::optional<std::string>> ViewDb::ReadFoldedSchema(
+    std::string_view projection) const {
+  std::string value;
+  rocksdb::Status s =
+      db_->Get(rocksdb::ReadOptions(), default_, codec::FoldedSchemaKey(projection), &value);
+  if (s.IsNotFound()) return std::nullopt;
+  RETURN_IF_ERROR(FromRocks(s, "reading the folded schema"));
+  return value;
+}
+
+absl::Status ViewDb::WriteFoldedSchema(std::string_view projection, std::string_view schema) {
+  rocksdb::WriteOptions synced;
+  synced.sync = true;
+  return FromRocks(db_->Put(synced, default_, codec::FoldedSchemaKey(projection),
+                            rocksdb::Slice(schema.data(), schema.size())),
+                   "writing the folded schema");
+}
+
 absl::Status ViewDb::ResetProjection(std::string_view projection,
                                      const std::vector<std::string>& views) {
   RETURN_IF_ERROR(codec::ValidateName(projection));

@@ -179,6 +179,10 @@ class ViewDb {
   // projection's checkpoints, crash-safely (see the reset marker in codec.cc). The
   // caller must not be writing to those views meanwhile.
   absl::Status ResetProjection(std::string_view projection, const std::vector<std::string>& views);
+  // What `projection`'s rows were folded with (codec::FoldedSchemaKey): nullopt if
+  // never recorded. Written durably (fsync).
+  absl::StatusOr<std::optional<std::string>> ReadFoldedSchema(std::string_view projection) const;
+  absl::Status WriteFoldedSchema(std::string_view projection, std::string_view schema);
   // How many view resets this ViewDb has started (ResetProjection, or one finished by
   // Open), so that a runner caching rows knows when they may have changed behind it.
   uint64_t reset_count() const { return resets_.load(std::memory_order_acquire); }
