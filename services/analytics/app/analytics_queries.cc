@@ -71,44 +71,50 @@ class Reader {
   }
 
   // The rows of one scope's (or rep's) counters: a row per day under `days_prefix` and a
-  // row per whole month at `month_key(YYYY-MM)`.
+  // row per whole month, quarter and year at `period_key(kind, period id)`.
   struct CounterRows {
     std::string days_prefix;
-    std::function<std::string(const std::string&)> month_key;
+    std::function<std::string(PeriodKind, const std::string&)> period_key;
   };
   static CounterRows RepRows(const std::string& rep) {
     return {keys::RepDaysPrefix(rep),
-            [rep](const std::string& month) { return keys::RepPeriod(month, rep); }};
+            [rep](PeriodKind, const std::string& period) { return keys::RepPeriod(period, rep); }};
   }
   static CounterRows ScopeRows(char level, const std::string& id) {
     return {keys::ScopeDaysPrefix(level, id),
-            [level, id](const std::string& month) { return keys::ScopeMonth(level, id, month); }};
+            [level, id](PeriodKind kind, const std::string& period) {
+              return kind == PeriodKind::kMonth ? keys::ScopeMonth(level, id, period)
+                                                : keys::ScopePeriod(level, id, period);
+            }};
   }
 
-  // The sums of days [first, last] of each of `sources`, in their order. Whole months are
-  // read from their month rows, all sources' in one MultiGet; partial months are scanned
-  // per source.
+  // The sums of days [first, last] of each of `sources`, in their order. The range is cut
+  // into the largest whole calendar years, quarters and months it holds, each read from
+  // its row (all sources' rows in one MultiGet), and the days left over at its ends,
+  // scanned per source.
   absl::StatusOr<std::vector<Counters>> SumEach(const std::vector<CounterRows>& sources,
                                                 absl::CivilDay first, absl::CivilDay last) const {
     std::vector<Counters> totals(sources.size());
-    std::vector<std::string> month_keys;
-    std::vector<size_t> month_owner;  // index into sources of each month key
-    for (absl::CivilMonth month(first); month <= absl::CivilMonth(last); ++month) {
-      const absl::CivilDay month_first(month);
-      const absl::CivilDay month_last = absl::CivilDay(month + 1) - 1;
-      const absl::CivilDay from = std::max(first, month_first);
-      const absl::CivilDay to = std::min(last, month_last);
-      if (from == month_first && to == month_last) {
-        const std::string month_id = DayId(from).substr(0, 7);
+    std::vector<std::string> period_keys;
+    std::vector<size_t> key_owner;  // index into sources of each period key
+    for (absl::CivilDay day = first; day <= last;) {
+      bool whole = false;
+      for (PeriodKind kind : {PeriodKind::kYear, PeriodKind::kQuarter, PeriodKind::kMonth}) {
+        ASSIGN_OR_RETURN(Period period, Period::Containing(kind, day));
+        if (period.first_day() != day || period.last_day() > last) continue;
         for (size_t i = 0; i < sources.size(); ++i) {
-          month_keys.push_back(sources[i].month_key(month_id));
-          month_owner.push_back(i);
+          period_keys.push_back(sources[i].period_key(kind, period.Id()));
+          key_owner.push_back(i);
         }
-        continue;
+        day = period.last_day() + 1;
+        whole = true;
+        break;
       }
+      if (whole) continue;
+      const absl::CivilDay to = std::min(last, absl::CivilDay(absl::CivilMonth(day) + 1) - 1);
       for (size_t i = 0; i < sources.size(); ++i) {
         projection::ScanOptions scan;
-        scan.lower_bound = sources[i].days_prefix + DayId(from);
+        scan.lower_bound = sources[i].days_prefix + DayId(day);
         scan.upper_bound = sources[i].days_prefix + DayId(to) + std::string(1, '\0');
         ASSIGN_OR_RETURN(auto it, Iterate(scan));
         for (; it->Valid(); it->Next()) {
@@ -120,17 +126,18 @@ class Reader {
         }
         RETURN_IF_ERROR(it->status());
       }
+      day = to + 1;
     }
-    if (month_keys.empty()) return totals;
-    ASSIGN_OR_RETURN(std::vector<std::optional<std::string>> months,
-                     db_.MultiGet(keys::kView, month_keys, snapshot_.get()));
-    for (size_t k = 0; k < months.size(); ++k) {
-      if (!months[k].has_value()) continue;
+    if (period_keys.empty()) return totals;
+    ASSIGN_OR_RETURN(std::vector<std::optional<std::string>> rows,
+                     db_.MultiGet(keys::kView, period_keys, snapshot_.get()));
+    for (size_t k = 0; k < rows.size(); ++k) {
+      if (!rows[k].has_value()) continue;
       Counters c;
-      if (!c.ParseFromString(*months[k])) {
-        return absl::DataLossError(absl::StrCat("malformed row ", month_keys[k]));
+      if (!c.ParseFromString(*rows[k])) {
+        return absl::DataLossError(absl::StrCat("malformed row ", period_keys[k]));
       }
-      AddTo(totals[month_owner[k]], c);
+      AddTo(totals[key_owner[k]], c);
     }
     return totals;
   }

@@ -433,6 +433,17 @@ absl::Status Folder::AddToScope(char level, const std::string& id, const std::st
       SumRow * month_row,
       batch_.Sum(txn_, keys::ScopeMonth(level, id, day.substr(0, 7)), SumRow::Kind::kCounters));
   batch_.Add(month_row, delta);
+  // Quarter and year rows, so that a regional view or KPIs of a quarter or year read one
+  // row per scope, not one per month. Few distinct rows per batch: cheap to keep.
+  ASSIGN_OR_RETURN(const std::vector<std::string>* period_ids, batch_.PeriodIds(day));
+  for (size_t i = 0; i < IndexedPeriodKinds().size(); ++i) {
+    const PeriodKind kind = IndexedPeriodKinds()[i];
+    if (kind != PeriodKind::kQuarter && kind != PeriodKind::kYear) continue;
+    ASSIGN_OR_RETURN(
+        SumRow * period_row,
+        batch_.Sum(txn_, keys::ScopePeriod(level, id, (*period_ids)[i]), SumRow::Kind::kCounters));
+    batch_.Add(period_row, delta);
+  }
   return absl::OkStatus();
 }
 

@@ -51,6 +51,8 @@ class AnalyticsView final : public projection::View {
   AnalyticsView& operator=(const AnalyticsView&) = delete;
 
   std::string_view name() const override { return keys::kView; }
+  // 2: scope quarter and year rows (sp/).
+  int schema_version() const override { return 2; }
   absl::Status Apply(const projection::EventEnvelope& event, projection::ViewTxn& txn) override;
   absl::Status Flush(projection::ViewTxn& txn) override;
   void DiscardEvent() override;

@@ -17,6 +17,7 @@
 //                                    (every indexed metric ranks the same reps)
 //   sd/<c|r|t>/<scope>/<YYYY-MM-DD>  Counters of a team, region or the company ("" id)
 //   sm/<c|r|t>/<scope>/<YYYY-MM>     Counters of the same for a month
+//   sp/<c|r|t>/<scope>/<YYYY-Qn|YYYY>  Counters of the same for a quarter or a year
 //   d/<deal>                         DealRow
 //   pl/<rep>, pc                     PipelineRow of a rep, of the company
 //   rf/<flag>                        RiskFlagRow
@@ -95,6 +96,10 @@ std::string ScopeDaysPrefix(char level, std::string_view scope_id) {
 }
 std::string ScopeMonth(char level, std::string_view scope_id, std::string_view month) {
   return absl::StrCat("sm/", std::string(1, level), "/", Sv(scope_id), "/", Sv(month));
+}
+
+std::string ScopePeriod(char level, std::string_view scope_id, std::string_view period_id) {
+  return absl::StrCat("sp/", std::string(1, level), "/", Sv(scope_id), "/", Sv(period_id));
 }
 
 std::string Deal(std::string_view deal_id) { return absl::StrCat("d/", Sv(deal_id)); }
