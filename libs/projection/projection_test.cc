@@ -1490,6 +1490,9 @@ TEST_F(ProjectionTest, ViewsFoldedWithAnotherSchemaAreRebuiltFromTheBeginning) {
   ASSERT_TRUE(db->db()->Delete(rocksdb::WriteOptions(), codec::FoldedSchemaKey("sales")).ok());
   EXPECT_EQ(Drain(*start(1)), 0u);
   EXPECT_EQ(last_value_keys(), v1_keys);
+  auto recorded = db->ReadFoldedSchema("sales");
+  ASSERT_THAT(recorded, IsOk());
+  EXPECT_EQ(*recorded, "last_value=1,stream_totals=1");
 
   // A raised version empties the views and folds them again, totals not doubled.
   EXPECT_EQ(Drain(*start(2)), 12u);

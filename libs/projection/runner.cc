@@ -209,20 +209,22 @@ absl::Status ProjectionRunner::MatchFoldedSchema() {
   };
   const std::string schema = schema_of(false);
   ASSIGN_OR_RETURN(std::optional<std::string> folded, db_->ReadFoldedSchema(options_.name));
-  if (!folded.has_value()) {
+  bool recorded = folded.has_value();
+  if (!recorded) {
     ASSIGN_OR_RETURN(auto checkpoints, db_->ReadCheckpoints(options_.name));
     // Nothing folded yet; or folded before schemas were recorded, which was version 1 of
-    // these views (a view set changed since then cannot be told apart).
+    // these views (a view set changed since then cannot be told apart; recording it now
+    // lets the next change be seen).
     if (!checkpoints.empty()) folded = schema_of(true);
   }
   if (folded.has_value() && *folded != schema) {
     LogInfo("projection views changed since their rows were folded: rebuilding them",
             {{"projection", options_.name}, {"folded_with", *folded}, {"views", schema}});
     RETURN_IF_ERROR(db_->ResetProjection(options_.name, view_names_));
-  } else if (folded.has_value()) {
-    return absl::OkStatus();
+    recorded = false;
   }
-  // After the reset: a crash before this line finds the old schema and resets again.
+  if (recorded) return absl::OkStatus();
+  // After a reset: a crash before this line finds the old schema and resets again.
   return db_->WriteFoldedSchema(options_.name, schema);
 }
 

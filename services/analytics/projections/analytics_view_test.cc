@@ -401,6 +401,66 @@ TEST_F(AnalyticsHistoryTest, KpisEqualIndependentComputation) {
             0);
 }
 
+// A history over a year end: ranges read from quarter and year rows of two calendar
+// years, an ISO week across them, a fiscal year made of quarters of both, a month as of a
+// day, and reps moved (some backdated) across the year end.
+TEST(AnalyticsYearEndTest, KpisOverAYearEndEqualIndependentComputation) {
+  testing::HistoryOptions options;
+  options.first_day = absl::CivilDay(2025, 11, 15);
+  options.days = 90;
+  options.activity_events = 4000;
+  const testing::History history = testing::RandomHistory(7, options);
+  const Oracle oracle = OracleOf(history);
+  const std::unique_ptr<Folded> folded = Fold(testing::Interleave(history, 3));
+  FakeClock clock(
+      absl::FromCivil(absl::CivilSecond(2026, 2, 14, 12, 0, 0), absl::FixedTimeZone(8 * 3600)));
+  AnalyticsQueriesOptions query_options;
+  query_options.views = folded->db.get();
+  query_options.clock = &clock;
+  const AnalyticsQueries queries(query_options);
+  std::vector<common::v1::ScopeRef> scopes = {Scope(common::v1::SCOPE_KIND_COMPANY, "")};
+  for (const auto& r : history.region_ids)
+    scopes.push_back(Scope(common::v1::SCOPE_KIND_REGION, r));
+  for (const auto& t : history.team_ids) scopes.push_back(Scope(common::v1::SCOPE_KIND_TEAM, t));
+  for (const auto& r : history.rep_ids) scopes.push_back(Scope(common::v1::SCOPE_KIND_REP, r));
+  struct Case {
+    std::string period;
+    std::string first;
+    std::string last;
+    std::string as_of;
+  };
+  const std::vector<Case> cases = {{"2025-Q4", "2025-10-01", "2025-12-31", ""},
+                                   {"2025", "2025-01-01", "2025-12-31", ""},
+                                   {"2026-W01", "2025-12-29", "2026-01-04", ""},
+                                   {"FY2026", "2025-04-01", "2026-03-31", ""},
+                                   {"FY2026-Q3", "2025-10-01", "2025-12-31", ""},
+                                   {"2025-12", "2025-12-01", "2025-12-20", "2025-12-20"},
+                                   {"2026-Q1", "2026-01-01", "2026-02-10", "2026-02-10"}};
+  for (const auto& scope : scopes) {
+    for (const Case& c : cases) {
+      SCOPED_TRACE(absl::StrCat(scope.ShortDebugString(), " ", c.period, " as of ", c.as_of));
+      v1::GetKpisRequest request;
+      *request.mutable_scope() = scope;
+      request.mutable_period()->set_id(c.period);
+      request.set_as_of_day(c.as_of);
+      ASSERT_OK_AND_ASSIGN(v1::GetKpisResponse response, queries.GetKpis(request));
+      const v1::Kpis& k = response.kpis();
+      std::map<std::string, int64_t> e = oracle.Sum(scope, c.first, c.last);
+      EXPECT_EQ(k.revenue().minor_units(), e["revenue"]);
+      EXPECT_EQ(k.deals_won(), e["won"]);
+      EXPECT_EQ(k.calls(), e["calls"]);
+      EXPECT_EQ(k.call_minutes(), e["call_seconds"] / 60);
+      EXPECT_EQ(k.visits_done(), e["done"]);
+      EXPECT_EQ(k.csat_responses(), e["csat_n"]);
+      EXPECT_EQ(k.first_day(), c.first);
+      EXPECT_EQ(k.last_day(), c.last);
+    }
+  }
+  // Both years hold facts.
+  EXPECT_GT(oracle.Sum(scopes[0], "2025-01-01", "2025-12-31")["calls"], 0);
+  EXPECT_GT(oracle.Sum(scopes[0], "2026-01-01", "2026-12-31")["calls"], 0);
+}
+
 TEST_F(AnalyticsHistoryTest, PipelineAndRiskFlagsEqualFinalDealStates) {
   const AnalyticsQueries queries = Queries();
   for (const auto& scope : AllScopes()) {
