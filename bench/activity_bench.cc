@@ -258,7 +258,9 @@ LoadResult Drive(const std::string& target, int channels, int in_flight, absl::D
   }
   LoadResult result;
   result.calls_per_second = static_cast<double>(last - first) / absl::ToDoubleSeconds(end - start);
-  result.cpu_us_per_call = (cpu_end - cpu_start) * 1e6 / static_cast<double>(last - first);
+  if (last > first) {
+    result.cpu_us_per_call = (cpu_end - cpu_start) * 1e6 / static_cast<double>(last - first);
+  }
   result.p50_us = Percentile(latencies, 0.5);
   result.p99_us = Percentile(latencies, 0.99);
   return result;
