@@ -1526,6 +1526,15 @@ TEST_F(ProjectionTest, RowCacheBudgetsAndMemtableOptionsGiveIdenticalFolds) {
       db_options.memtable_bloom_ratio = bloom;
       auto db = ViewDb::Open(dir_.Sub(absl::StrCat("budget", ++round)), kViewNames, db_options);
       ASSERT_THAT(db, IsOk());
+      // The options reach every view's column family.
+      for (const std::string& view : kViewNames) {
+        auto handle = (*db)->ViewHandle(view);
+        ASSERT_THAT(handle, IsOk());
+        const rocksdb::Options applied = (*db)->db()->GetOptions(*handle);
+        EXPECT_EQ(applied.memtable_prefix_bloom_size_ratio, bloom);
+        EXPECT_EQ(applied.memtable_whole_key_filtering, bloom > 0);
+        EXPECT_EQ(applied.memtable_insert_with_hint_prefix_extractor != nullptr, hints);
+      }
       prometheus::Registry registry;
       ProjectionOptions options = Options(7);
       options.registry = &registry;
