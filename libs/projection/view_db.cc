@@ -233,22 +233,27 @@ absl::StatusOr<rocksdb::ColumnFamilyHandle*> ViewDb::ViewHandle(std::string_view
   return it->second;
 }
 
-absl::StatusOr<std::optional<std::string>> ViewDb::Get(std::string_view view, std::string_view key,
-                                                       const ReadSnapshot* snapshot) const {
+absl::Status ViewDb::WithViewHandle(
+    std::string_view view, absl::FunctionRef<void(rocksdb::ColumnFamilyHandle*)> read) const {
   if (!HasView(view)) {
     return absl::NotFoundError(absl::StrCat("no view '", AsAbsl(view), "'"));
   }
+  absl::ReaderMutexLock lock(&mu_);
+  auto it = views_.find(ViewCfName(view));
+  if (it == views_.end()) return absl::InternalError("view has no column family");
+  read(it->second);
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::optional<std::string>> ViewDb::Get(std::string_view view, std::string_view key,
+                                                       const ReadSnapshot* snapshot) const {
   rocksdb::ReadOptions read_options;
   read_options.snapshot = snapshot == nullptr ? nullptr : snapshot->snapshot_;
   std::string value;
   rocksdb::Status s;
-  {
-    // Held across the read so that a reset cannot destroy the handle under it.
-    absl::ReaderMutexLock lock(&mu_);
-    auto it = views_.find(ViewCfName(view));
-    if (it == views_.end()) return absl::InternalError("view has no column family");
-    s = db_->Get(read_options, it->second, rocksdb::Slice(key.data(), key.size()), &value);
-  }
+  RETURN_IF_ERROR(WithViewHandle(view, [&](rocksdb::ColumnFamilyHandle* handle) {
+    s = db_->Get(read_options, handle, rocksdb::Slice(key.data(), key.size()), &value);
+  }));
   if (s.IsNotFound()) return std::nullopt;
   RETURN_IF_ERROR(FromRocks(s, "view get"));
   return value;
@@ -257,22 +262,14 @@ absl::StatusOr<std::optional<std::string>> ViewDb::Get(std::string_view view, st
 absl::StatusOr<std::vector<std::optional<std::string>>> ViewDb::MultiGet(
     std::string_view view, const std::vector<std::string>& keys,
     const ReadSnapshot* snapshot) const {
-  if (!HasView(view)) {
-    return absl::NotFoundError(absl::StrCat("no view '", AsAbsl(view), "'"));
-  }
   rocksdb::ReadOptions read_options;
   read_options.snapshot = snapshot == nullptr ? nullptr : snapshot->snapshot_;
   std::vector<rocksdb::Slice> slices(keys.begin(), keys.end());
   std::vector<rocksdb::PinnableSlice> values(keys.size());
   std::vector<rocksdb::Status> statuses(keys.size());
-  {
-    // Held across the read so that a reset cannot destroy the handle under it.
-    absl::ReaderMutexLock lock(&mu_);
-    auto it = views_.find(ViewCfName(view));
-    if (it == views_.end()) return absl::InternalError("view has no column family");
-    db_->MultiGet(read_options, it->second, keys.size(), slices.data(), values.data(),
-                  statuses.data());
-  }
+  RETURN_IF_ERROR(WithViewHandle(view, [&](rocksdb::ColumnFamilyHandle* handle) {
+    db_->MultiGet(read_options, handle, keys.size(), slices.data(), values.data(), statuses.data());
+  }));
   std::vector<std::optional<std::string>> out(keys.size());
   for (size_t i = 0; i < keys.size(); ++i) {
     if (statuses[i].IsNotFound()) continue;
@@ -284,17 +281,14 @@ absl::StatusOr<std::vector<std::optional<std::string>>> ViewDb::MultiGet(
 
 absl::StatusOr<std::unique_ptr<ViewIterator>> ViewDb::NewIterator(
     std::string_view view, const ScanOptions& options) const {
-  if (!HasView(view)) {
-    return absl::NotFoundError(absl::StrCat("no view '", AsAbsl(view), "'"));
-  }
   // The iterator pins the column family's data itself, so it stays usable even if a
   // reset drops the column family later.
-  absl::ReaderMutexLock lock(&mu_);
-  auto it = views_.find(ViewCfName(view));
-  if (it == views_.end()) return absl::InternalError("view has no column family");
-  return std::unique_ptr<ViewIterator>(std::make_unique<RocksViewIterator>(
-      db_, it->second, options,
-      options.snapshot == nullptr ? nullptr : options.snapshot->snapshot_));
+  std::unique_ptr<ViewIterator> iterator;
+  RETURN_IF_ERROR(WithViewHandle(view, [&](rocksdb::ColumnFamilyHandle* handle) {
+    iterator = std::make_unique<RocksViewIterator>(
+        db_, handle, options, options.snapshot == nullptr ? nullptr : options.snapshot->snapshot_);
+  }));
+  return iterator;
 }
 
 absl::StatusOr<std::vector<ViewRow>> ViewDb::Scan(std::string_view view,

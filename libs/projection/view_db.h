@@ -25,6 +25,7 @@
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
+#include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
@@ -197,6 +198,10 @@ class ViewDb {
 
  private:
   ViewDb() = default;
+  // Runs `read` with the view's column family, under the lock that keeps a reset from
+  // destroying the handle meanwhile. NOT_FOUND if `view` is not registered.
+  absl::Status WithViewHandle(std::string_view view,
+                              absl::FunctionRef<void(rocksdb::ColumnFamilyHandle*)> read) const;
   absl::Status FinishPendingResets();
   absl::Status ResetLocked(std::string_view projection, const std::vector<std::string>& views)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
