@@ -83,8 +83,7 @@ class Reader {
   static CounterRows ScopeRows(char level, const std::string& id) {
     return {keys::ScopeDaysPrefix(level, id),
             [level, id](PeriodKind kind, const std::string& period) {
-              return kind == PeriodKind::kMonth ? keys::ScopeMonth(level, id, period)
-                                                : keys::ScopePeriod(level, id, period);
+              return keys::ScopePeriod(level, id, kind, period);
             }};
   }
 

@@ -429,19 +429,16 @@ absl::Status Folder::AddToScope(char level, const std::string& id, const std::st
   ASSIGN_OR_RETURN(SumRow * day_row,
                    batch_.Sum(txn_, keys::ScopeDay(level, id, day), SumRow::Kind::kCounters));
   batch_.Add(day_row, delta);
-  ASSIGN_OR_RETURN(
-      SumRow * month_row,
-      batch_.Sum(txn_, keys::ScopeMonth(level, id, day.substr(0, 7)), SumRow::Kind::kCounters));
-  batch_.Add(month_row, delta);
-  // Quarter and year rows, so that a regional view or KPIs of a quarter or year read one
-  // row per scope, not one per month. Few distinct rows per batch: cheap to keep.
+  // Month, quarter and year rows, so that a regional view or KPIs of a longer period read
+  // one row per scope and period, not one per day. Few distinct rows per batch: cheap to
+  // keep. (A scope's weeks are summed from its day rows.)
   ASSIGN_OR_RETURN(const std::vector<std::string>* period_ids, batch_.PeriodIds(day));
   for (size_t i = 0; i < IndexedPeriodKinds().size(); ++i) {
     const PeriodKind kind = IndexedPeriodKinds()[i];
-    if (kind != PeriodKind::kQuarter && kind != PeriodKind::kYear) continue;
-    ASSIGN_OR_RETURN(
-        SumRow * period_row,
-        batch_.Sum(txn_, keys::ScopePeriod(level, id, (*period_ids)[i]), SumRow::Kind::kCounters));
+    if (kind == PeriodKind::kWeek) continue;
+    ASSIGN_OR_RETURN(SumRow * period_row,
+                     batch_.Sum(txn_, keys::ScopePeriod(level, id, kind, (*period_ids)[i]),
+                                SumRow::Kind::kCounters));
     batch_.Add(period_row, delta);
   }
   return absl::OkStatus();

@@ -94,12 +94,10 @@ std::string ScopeDay(char level, std::string_view scope_id, std::string_view day
 std::string ScopeDaysPrefix(char level, std::string_view scope_id) {
   return absl::StrCat("sd/", std::string(1, level), "/", Sv(scope_id), "/");
 }
-std::string ScopeMonth(char level, std::string_view scope_id, std::string_view month) {
-  return absl::StrCat("sm/", std::string(1, level), "/", Sv(scope_id), "/", Sv(month));
-}
-
-std::string ScopePeriod(char level, std::string_view scope_id, std::string_view period_id) {
-  return absl::StrCat("sp/", std::string(1, level), "/", Sv(scope_id), "/", Sv(period_id));
+std::string ScopePeriod(char level, std::string_view scope_id, PeriodKind kind,
+                        std::string_view period_id) {
+  return absl::StrCat(kind == PeriodKind::kMonth ? "sm/" : "sp/", std::string(1, level), "/",
+                      Sv(scope_id), "/", Sv(period_id));
 }
 
 std::string Deal(std::string_view deal_id) { return absl::StrCat("d/", Sv(deal_id)); }

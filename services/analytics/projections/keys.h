@@ -8,6 +8,7 @@
 #include <string>
 #include <string_view>
 
+#include "libs/common/period.h"
 #include "salesperf/analytics/v1/analytics.pb.h"
 
 namespace salesperf::analytics::keys {
@@ -48,9 +49,9 @@ std::string_view RepOfBoard(std::string_view key, size_t prefix_size);
 
 std::string ScopeDay(char level, std::string_view scope_id, std::string_view day);
 std::string ScopeDaysPrefix(char level, std::string_view scope_id);
-std::string ScopeMonth(char level, std::string_view scope_id, std::string_view month);
-// A team's, region's or the company's quarter ("2026-Q1") or year ("2026").
-std::string ScopePeriod(char level, std::string_view scope_id, std::string_view period_id);
+// A team's, region's or the company's month, quarter or year (`period_id` its Period::Id()).
+std::string ScopePeriod(char level, std::string_view scope_id, PeriodKind kind,
+                        std::string_view period_id);
 
 std::string Deal(std::string_view deal_id);
 std::string Pipeline(std::string_view rep_id);
