@@ -2,8 +2,9 @@
 //
 // Where it is enforced: gRPC C++ server interceptors cannot reject a call before the
 // handler runs (they may only rewrite the status it sends), so an interceptor cannot be
-// the gate. Authentication is enforced by HandleUnary (libs/server/unary.h), which calls
-// the Authenticator before the handler and answers UNAUTHENTICATED itself. As a result,
+// the gate. Authentication is enforced by HandleUnary and HandleUnaryAsync
+// (libs/server/unary.h), which call the Authenticator before the handler and answer
+// UNAUTHENTICATED themselves. As a result,
 // services that do not go through HandleUnary - grpc.health.v1.Health and server
 // reflection - stay open, which is what probes and tooling need.
 //

@@ -20,6 +20,7 @@
 
 #include <utility>
 
+#include "absl/functional/any_invocable.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "grpcpp/server_context.h"
@@ -37,21 +38,40 @@ inline absl::StatusOr<Principal> AuthenticateCall(const grpc::ServerContextBase*
   return authenticator->Authenticate(CallMethod(context), context->client_metadata());
 }
 
-// `handler` is any callable (const Principal&, const Req&, Resp*) -> absl::Status; it is
-// called at most once, before HandleUnary returns.
+// Finishes a unary call with a status; `response` must be filled before an OK one.
+using UnaryFinish = absl::AnyInvocable<void(const absl::Status&) &&>;
+
+// As HandleUnary, for a handler that answers later (e.g. from the event store's group
+// commit, so that no gRPC thread waits for it): `handler` is any callable
+// (const Principal&, const Req&, Resp*, UnaryFinish) -> void, called at most once before
+// HandleUnaryAsync returns; it must call the UnaryFinish exactly once, from any thread.
 template <class Req, class Resp, class Handler>
-grpc::ServerUnaryReactor* HandleUnary(grpc::CallbackServerContext* context, const Req* request,
-                                      Resp* response, const Authenticator* authenticator,
-                                      Handler&& handler) {
+grpc::ServerUnaryReactor* HandleUnaryAsync(grpc::CallbackServerContext* context,
+                                           const Req* request, Resp* response,
+                                           const Authenticator* authenticator, Handler&& handler) {
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
   absl::StatusOr<Principal> caller = AuthenticateCall(context, authenticator);
   if (!caller.ok()) {
     reactor->Finish(ToGrpcStatus(caller.status()));
     return reactor;
   }
-  const absl::Status status = std::forward<Handler>(handler)(*caller, *request, response);
-  reactor->Finish(ToGrpcStatus(status));
+  std::forward<Handler>(handler)(
+      *caller, *request, response,
+      [reactor](const absl::Status& status) { reactor->Finish(ToGrpcStatus(status)); });
   return reactor;
+}
+
+// `handler` is any callable (const Principal&, const Req&, Resp*) -> absl::Status; it is
+// called at most once, before HandleUnary returns.
+template <class Req, class Resp, class Handler>
+grpc::ServerUnaryReactor* HandleUnary(grpc::CallbackServerContext* context, const Req* request,
+                                      Resp* response, const Authenticator* authenticator,
+                                      Handler&& handler) {
+  return HandleUnaryAsync(
+      context, request, response, authenticator,
+      [&handler](const Principal& caller, const Req& req, Resp* out, UnaryFinish finish) {
+        std::move(finish)(std::forward<Handler>(handler)(caller, req, out));
+      });
 }
 
 }  // namespace salesperf::server

@@ -1,5 +1,5 @@
 // The unary-call adapter every service's server/ layer shares: authenticate
-// (server::AuthenticateCall), check the request_id of a mutation at the edge, build the
+// (server::HandleUnaryAsync), check the request_id of a mutation at the edge, build the
 // CallContext, call the application, and hand its StatusOr<Response> back to gRPC.
 //
 //   grpc::ServerUnaryReactor* LogCall(grpc::CallbackServerContext* c, const LogCallRequest* req,
@@ -71,27 +71,19 @@ template <class Req, class Resp, class Call>
 grpc::ServerUnaryReactor* ServeApplicationCallAsync(grpc::CallbackServerContext* context,
                                                     const Req* request, Resp* response,
                                                     const CallerOptions& callers, Call&& call) {
-  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  absl::StatusOr<server::Principal> who =
-      server::AuthenticateCall(context, callers.authenticator);
-  if (!who.ok()) {
-    reactor->Finish(server::ToGrpcStatus(who.status()));
-    return reactor;
-  }
-  if (absl::Status s = ValidateRequestIdAtEdge(*request); !s.ok()) {
-    reactor->Finish(server::ToGrpcStatus(s));
-    return reactor;
-  }
-  call(CallContextOf(*context, *who, callers), *request,
-       [reactor, response](absl::StatusOr<Resp> result) {
-         if (!result.ok()) {
-           reactor->Finish(server::ToGrpcStatus(result.status()));
-           return;
-         }
-         *response = *std::move(result);
-         reactor->Finish(server::ToGrpcStatus(absl::OkStatus()));
-       });
-  return reactor;
+  return server::HandleUnaryAsync(
+      context, request, response, callers.authenticator,
+      [&](const server::Principal& who, const Req& req, Resp* out, server::UnaryFinish finish) {
+        if (absl::Status s = ValidateRequestIdAtEdge(req); !s.ok()) {
+          std::move(finish)(s);
+          return;
+        }
+        call(CallContextOf(*context, who, callers), req,
+             [out, finish = std::move(finish)](absl::StatusOr<Resp> result) mutable {
+               if (result.ok()) *out = *std::move(result);
+               std::move(finish)(result.status());
+             });
+      });
 }
 
 template <class Req, class Resp, class Call>
