@@ -127,17 +127,8 @@ class Reader {
       }
       day = to + 1;
     }
-    if (period_keys.empty()) return totals;
-    ASSIGN_OR_RETURN(std::vector<std::optional<std::string>> rows,
-                     db_.MultiGet(keys::kView, period_keys, snapshot_.get()));
-    for (size_t k = 0; k < rows.size(); ++k) {
-      if (!rows[k].has_value()) continue;
-      Counters c;
-      if (!c.ParseFromString(*rows[k])) {
-        return absl::DataLossError(absl::StrCat("malformed row ", period_keys[k]));
-      }
-      AddTo(totals[key_owner[k]], c);
-    }
+    ASSIGN_OR_RETURN(std::vector<Counters> rows, GetEachOrDefault<Counters>(period_keys));
+    for (size_t k = 0; k < rows.size(); ++k) AddTo(totals[key_owner[k]], rows[k]);
     return totals;
   }
 
