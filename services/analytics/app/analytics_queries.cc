@@ -446,7 +446,11 @@ absl::StatusOr<v1::GetKpisResponse> AnalyticsQueries::GetKpis(
     k.set_first_day(DayId(days->first));
     k.set_last_day(DayId(days->second));
     ASSIGN_OR_RETURN(counters, ScopeCounters(reader, request.scope(), days->first, days->second));
-    working_days = WorkingDaysBetween(context.calendar, days->first, days->second);
+    // Calls per working day are per working day that has passed: a period still running
+    // counts its working days up to today, not the days still to come.
+    const absl::CivilDay elapsed_to = std::min(days->second, Today());
+    working_days =
+        elapsed_to < days->first ? 0 : WorkingDaysBetween(context.calendar, days->first, elapsed_to);
   }
   ASSIGN_OR_RETURN(v1::PipelineRow pipeline, ScopePipeline(reader, request.scope()));
   FillKpis(counters, pipeline, context, working_days, k);

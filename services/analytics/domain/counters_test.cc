@@ -159,6 +159,16 @@ TEST(AttainmentTest, StatusRuleAndProjections) {
   in.actual = 0;
   ComputeAttainment(in, {}, out);
   EXPECT_EQ(out.status(), v1::ATTAINMENT_STATUS_ON_TRACK);
+  // A ratio too: no deal closed yet is not a conversion rate of 0 against the target.
+  in.metric = targets::v1::METRIC_CONVERSION_RATE;
+  in.target = 2500;
+  ComputeAttainment(in, {}, out);
+  EXPECT_EQ(out.expected_to_date(), 2500);
+  EXPECT_EQ(out.status(), v1::ATTAINMENT_STATUS_ON_TRACK);
+  // Once a working day has passed, the same ratio of 0 is off track.
+  in.working_days_elapsed = 1;
+  ComputeAttainment(in, {}, out);
+  EXPECT_EQ(out.status(), v1::ATTAINMENT_STATUS_OFF_TRACK);
 }
 
 }  // namespace

@@ -14,6 +14,7 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/time/civil_time.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "libs/common/clock.h"
@@ -48,6 +49,9 @@ struct Fact {
   int64_t delta;
 };
 
+// The day the tests' clocks stand at (noon, Asia/Shanghai).
+constexpr char kToday[] = "2026-02-14";
+
 std::string Day(const google::protobuf::Timestamp& ts) {
   // Asia/Shanghai has been UTC+8 without DST since 1991.
   const int64_t local = ts.seconds() + 8 * 3600;
@@ -65,6 +69,28 @@ struct Oracle {
       deals;  // rep, stage, amount
   std::map<std::string, std::pair<std::string, bool>> flags;
   std::map<std::string, int> reached;  // deal -> highest funnel stage counted (1..3)
+  // The organisation's calendar exceptions ("YYYY-MM-DD"), from its settings.
+  std::set<std::string> non_working_days, make_up_working_days;
+
+  // Working days from `first` to `last` ("YYYY-MM-DD", inclusive): Monday to Friday, less
+  // the non-working days, plus the make-up days.
+  int64_t WorkingDays(const std::string& first, const std::string& last) const {
+    absl::CivilDay from, to;
+    if (!absl::ParseCivilTime(first, &from) || !absl::ParseCivilTime(last, &to)) {
+      ADD_FAILURE() << "bad day " << first << " or " << last;
+      return -1;
+    }
+    int64_t n = 0;
+    for (absl::CivilDay d = from; d <= to; ++d) {
+      const std::string id = absl::FormatCivilTime(d);
+      const absl::Weekday w = absl::GetWeekday(d);
+      const bool weekend = w == absl::Weekday::saturday || w == absl::Weekday::sunday;
+      if (make_up_working_days.count(id) > 0 || (!weekend && non_working_days.count(id) == 0)) {
+        ++n;
+      }
+    }
+    return n;
+  }
 
   void Reach(const std::string& deal, const std::string& rep, int stage, const std::string& day) {
     static const char* kFields[] = {"", "funnel_q", "funnel_p", "funnel_n"};
@@ -118,7 +144,13 @@ struct Oracle {
     fb::SurveyResponded survey;
     fb::CallbackCompleted callback;
     fb::ComplaintOpened complaint;
-    if (p.UnpackTo(&hired) && p.Is<tg::RepHired>()) {
+    tg::OrganisationSettingsChanged settings;
+    if (p.Is<tg::OrganisationSettingsChanged>() && p.UnpackTo(&settings)) {
+      non_working_days = {settings.settings().non_working_days().begin(),
+                          settings.settings().non_working_days().end()};
+      make_up_working_days = {settings.settings().make_up_working_days().begin(),
+                              settings.settings().make_up_working_days().end()};
+    } else if (p.UnpackTo(&hired) && p.Is<tg::RepHired>()) {
       org[hired.rep_id()].emplace_back(hired.effective_from(), hired.team_id(), hired.region_id());
     } else if (p.Is<tg::RepMoved>() && p.UnpackTo(&moved)) {
       org[moved.rep_id()].emplace_back(moved.effective_from(), moved.to_team_id(),
@@ -183,6 +215,7 @@ struct Oracle {
       if (survey.has_csat_score()) {
         Add(survey.rep_id(), d, "csat_sum", survey.csat_score());
         Add(survey.rep_id(), d, "csat_n", 1);
+        if (survey.csat_score() >= 4) Add(survey.rep_id(), d, "csat_satisfied", 1);
       }
       if (survey.has_nps_score()) {
         Add(survey.rep_id(), d, "nps_n", 1);
@@ -193,6 +226,7 @@ struct Oracle {
       const std::string d = Day(callback.completed_at());
       Add(callback.rep_id(), d, "csat_sum", callback.csat_score());
       Add(callback.rep_id(), d, "csat_n", 1);
+      if (callback.csat_score() >= 4) Add(callback.rep_id(), d, "csat_satisfied", 1);
     } else if (p.Is<fb::ComplaintOpened>() && p.UnpackTo(&complaint)) {
       Add(complaint.rep_id(), Day(complaint.opened_at()), "complaints", 1);
     }
@@ -352,6 +386,7 @@ int ExpectKpisEqualOracle(const AnalyticsQueries& queries, const Oracle& oracle,
       EXPECT_EQ(k.visit_plan_changes(), e["plan_changes"]);
       EXPECT_EQ(k.csat_responses(), e["csat_n"]);
       EXPECT_EQ(k.csat_average_centi(), Ratio(e["csat_sum"], 100, e["csat_n"]));
+      EXPECT_EQ(k.csat_satisfied_bp(), Ratio(e["csat_satisfied"], 10000, e["csat_n"]));
       EXPECT_EQ(k.nps_responses(), e["nps_n"]);
       EXPECT_EQ(k.nps(), Ratio(e["nps_net"], 100, e["nps_n"]));
       EXPECT_EQ(k.complaints(), e["complaints"]);
@@ -359,6 +394,12 @@ int ExpectKpisEqualOracle(const AnalyticsQueries& queries, const Oracle& oracle,
       EXPECT_EQ(k.leads(), e["leads"]);
       EXPECT_EQ(k.first_day(), c.first);
       EXPECT_EQ(k.last_day(), c.last);
+      // Working days up to today (kToday) at the latest: the rest of a running period is
+      // still to come.
+      const int64_t working_days =
+          c.first > kToday ? 0 : oracle.WorkingDays(c.first, std::min(c.last, std::string(kToday)));
+      EXPECT_EQ(k.working_days(), working_days);
+      EXPECT_EQ(k.calls_per_working_day_centi(), Ratio(e["calls"], 100, working_days));
       ++checked;
     }
   }
@@ -390,6 +431,7 @@ class AnalyticsHistoryTest : public ::testing::Test {
   static testing::History* history_;
   static Oracle* oracle_;
   static Folded* folded_;
+  // kToday.
   mutable FakeClock clock_{
       absl::FromCivil(absl::CivilSecond(2026, 2, 14, 12, 0, 0), absl::FixedTimeZone(8 * 3600))};
 };
@@ -426,7 +468,7 @@ TEST(AnalyticsYearEndTest, KpisOverAYearEndEqualIndependentComputation) {
   const testing::History history = testing::RandomHistory(7, options);
   const Oracle oracle = OracleOf(history);
   const std::unique_ptr<Folded> folded = Fold(testing::Interleave(history, 3));
-  FakeClock clock(
+  FakeClock clock(  // kToday
       absl::FromCivil(absl::CivilSecond(2026, 2, 14, 12, 0, 0), absl::FixedTimeZone(8 * 3600)));
   AnalyticsQueriesOptions query_options;
   query_options.views = folded->db.get();
