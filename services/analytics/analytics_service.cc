@@ -11,6 +11,7 @@ namespace salesperf::analytics {
 absl::StatusOr<std::unique_ptr<AnalyticsService>> AnalyticsService::Open(
     AnalyticsServiceOptions options) {
   ASSIGN_OR_RETURN(absl::TimeZone tz, LoadTimeZone(options.time_zone));
+  RETURN_IF_ERROR(ValidateAttainmentOptions(options.rule, options.probabilities));
   if (options.env.clock == nullptr) options.env.clock = RealClock();
   std::unique_ptr<AnalyticsService> service(new AnalyticsService(options));
   service::ServiceHostOptions host = service::HostOptionsFrom(options.env);

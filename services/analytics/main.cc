@@ -3,6 +3,7 @@
 #include <string>
 
 #include "CLI/CLI.hpp"
+#include "libs/common/config.h"
 #include "libs/server/server.h"
 #include "libs/service/hosted_service.h"
 #include "services/analytics/analytics_service.h"
@@ -19,9 +20,17 @@ int main(int argc, char** argv) {
     app.add_option("--time-zone", options->time_zone,
                    "IANA zone of the organisation's days (changing it needs a view rebuild)")
         ->envname("SALESPERF_TIME_ZONE");
-    app.add_option("--at-risk-bp", options->rule.at_risk_bp,
-                   "attainment below pace but at least this share of it (bp) is at risk")
-        ->envname("SALESPERF_AT_RISK_BP");
+    using salesperf::AddFlag;
+    AddFlag(app, "--on-track-bp", options->rule.on_track_bp,
+            "attainment at or above this share of pace (bp) is on track");
+    AddFlag(app, "--at-risk-bp", options->rule.at_risk_bp,
+            "attainment below on track but at least this share of pace (bp) is at risk");
+    AddFlag(app, "--stage-probability-qualified-bp", options->probabilities.qualified_bp,
+            "pipeline-weighted projection: chance (bp) that a qualified deal is won");
+    AddFlag(app, "--stage-probability-proposal-bp", options->probabilities.proposal_bp,
+            "pipeline-weighted projection: chance (bp) that a deal at proposal is won");
+    AddFlag(app, "--stage-probability-negotiation-bp", options->probabilities.negotiation_bp,
+            "pipeline-weighted projection: chance (bp) that a deal in negotiation is won");
   };
   spec.open = [options](salesperf::service::ServiceEnvironment env)
       -> absl::StatusOr<std::unique_ptr<salesperf::service::HostedService>> {

@@ -1,8 +1,35 @@
 #include "services/analytics/domain/attainment.h"
 
+#include <utility>
+
+#include "absl/strings/str_cat.h"
 #include "services/analytics/domain/counters.h"
 
 namespace salesperf::analytics {
+
+absl::Status ValidateAttainmentOptions(const AttainmentRule& rule,
+                                       const StageProbabilities& probabilities) {
+  if (rule.on_track_bp <= 0) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("on track threshold must be positive, got ", rule.on_track_bp, " bp"));
+  }
+  if (rule.at_risk_bp < 0 || rule.at_risk_bp > rule.on_track_bp) {
+    return absl::InvalidArgumentError(absl::StrCat("at risk threshold must be within [0, ",
+                                                   rule.on_track_bp, "] bp (the on track one), got ",
+                                                   rule.at_risk_bp));
+  }
+  const std::pair<const char*, int64_t> stages[] = {
+      {"qualified", probabilities.qualified_bp},
+      {"proposal", probabilities.proposal_bp},
+      {"negotiation", probabilities.negotiation_bp}};
+  for (const auto& [stage, bp] : stages) {
+    if (bp < 0 || bp > 10000) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(stage, " stage probability must be within [0, 10000] bp, got ", bp));
+    }
+  }
+  return absl::OkStatus();
+}
 
 bool IsAdditive(targets::v1::Metric metric) {
   switch (metric) {

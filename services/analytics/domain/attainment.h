@@ -14,6 +14,8 @@
 
 #include <cstdint>
 
+#include "absl/status/status.h"
+
 #include "salesperf/analytics/v1/analytics.pb.h"
 #include "salesperf/targets/v1/events.pb.h"
 
@@ -37,6 +39,11 @@ struct StageProbabilities {
   // Default: 6000 (60%).
   int64_t negotiation_bp = 6000;
 };
+
+// INVALID_ARGUMENT naming the first bad setting: on_track_bp must be positive, at_risk_bp
+// within [0, on_track_bp], and every stage probability within [0, 10000].
+absl::Status ValidateAttainmentOptions(const AttainmentRule& rule,
+                                       const StageProbabilities& probabilities);
 
 bool IsAdditive(targets::v1::Metric metric);
 

@@ -9,6 +9,9 @@
 namespace salesperf::analytics {
 namespace {
 
+using ::salesperf::testing::StatusIs;
+using ::testing::HasSubstr;
+
 TEST(CountersTest, AddSubtractAndZero) {
   Counters a;
   a.set_calls(3);
@@ -169,6 +172,31 @@ TEST(AttainmentTest, StatusRuleAndProjections) {
   in.working_days_elapsed = 1;
   ComputeAttainment(in, {}, out);
   EXPECT_EQ(out.status(), v1::ATTAINMENT_STATUS_OFF_TRACK);
+}
+
+TEST(AttainmentTest, OptionsAreValidated) {
+  EXPECT_OK(ValidateAttainmentOptions({}, {}));
+  AttainmentRule rule;
+  rule.at_risk_bp = rule.on_track_bp;  // no at-risk band: allowed
+  EXPECT_OK(ValidateAttainmentOptions(rule, {}));
+  rule.at_risk_bp = rule.on_track_bp + 1;
+  EXPECT_THAT(ValidateAttainmentOptions(rule, {}),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("at risk")));
+  rule.at_risk_bp = -1;
+  EXPECT_THAT(ValidateAttainmentOptions(rule, {}),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("at risk")));
+  rule = {};
+  rule.on_track_bp = 0;
+  EXPECT_THAT(ValidateAttainmentOptions(rule, {}),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("on track")));
+  StageProbabilities probabilities;
+  probabilities.proposal_bp = 10001;
+  EXPECT_THAT(ValidateAttainmentOptions({}, probabilities),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("proposal")));
+  probabilities = {};
+  probabilities.negotiation_bp = -5;
+  EXPECT_THAT(ValidateAttainmentOptions({}, probabilities),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("negotiation")));
 }
 
 }  // namespace
