@@ -61,7 +61,7 @@ std::string FormatMetric(v1::Metric metric, int64_t value, const std::string& cu
     case v1::METRIC_CSAT_SATISFIED:
       return FormatBasisPoints(value);
     case v1::METRIC_CSAT_AVERAGE:
-      return absl::StrCat(value / 100, ".", value % 100 < 10 ? "0" : "", value % 100);
+      return FormatHundredths(value);
     case v1::METRIC_AVERAGE_CALL_SECONDS:
       return absl::StrCat(value, " s");
     default:
@@ -256,7 +256,7 @@ void AddLeaderboard(Ctl& ctl, CLI::App* group) {
             move = "new";
           }
           table.AddRow({absl::StrCat(e.rank()), e.rep_id(), OrDash(e.display_name()),
-                        FormatMetric(metric, e.value(), "CNY"), move});
+                        FormatMetric(metric, e.value(), r.currency_code()), move});
         }
         table.Print(ctl.out());
       };
@@ -346,8 +346,8 @@ void AddTrend(Ctl& ctl, CLI::App* group) {
     return ctl.Call(&Stub::GetTrend, req, [&](const v1::GetTrendResponse& r) {
       Table table({"PERIOD", absl::AsciiStrToUpper(o->metric), "CHANGE", "CHANGE %"}, {1, 2, 3});
       for (const v1::TrendPoint& p : r.points()) {
-        table.AddRow({p.period().id(), FormatMetric(req.metric(), p.value(), "CNY"),
-                      FormatMetric(req.metric(), p.change(), "CNY"),
+        table.AddRow({p.period().id(), FormatMetric(req.metric(), p.value(), r.currency_code()),
+                      FormatMetric(req.metric(), p.change(), r.currency_code()),
                       FormatBasisPoints(p.change_bp())});
       }
       table.Print(ctl.out());

@@ -14,6 +14,7 @@
 #include "libs/testing/status_matchers.h"
 #include "libs/testing/temp_dir.h"
 #include "nlohmann/json.hpp"
+#include "salesperf/targets/v1/events.pb.h"
 #include "services/analytics/analytics_service.h"
 #include "services/analytics/testing/random_history.h"
 #include "tools/salesperfctl/testing/ctl_runner.h"
@@ -34,7 +35,16 @@ class AnalyticsFixture : public ::testing::Test {
     analytics::testing::HistoryOptions options;
     options.activity_events = 1500;
     options.reps = 10;
-    const analytics::testing::History history = analytics::testing::RandomHistory(5, options);
+    analytics::testing::History history = analytics::testing::RandomHistory(5, options);
+    // The organisation's currency, as its settings event says.
+    for (projection::SourcedEvent& e : history.targets) {
+      targets::v1::OrganisationSettingsChanged settings;
+      if (e.envelope.payload().UnpackTo(&settings) &&
+          e.envelope.payload().Is<targets::v1::OrganisationSettingsChanged>()) {
+        settings.mutable_settings()->set_currency_code(Currency());
+        e.envelope.mutable_payload()->PackFrom(settings);
+      }
+    }
     for (auto [store, events] :
          {std::pair{&targets_, &history.targets}, std::pair{&activity_, &history.activity},
           std::pair{&feedback_, &history.feedback}}) {
@@ -56,6 +66,8 @@ class AnalyticsFixture : public ::testing::Test {
     for (grpc::Service* s : service_->grpc_services()) server_->RegisterService(s);
     ASSERT_OK(server_->Start());
   }
+  virtual std::string Currency() const { return "CNY"; }
+
   void TearDown() override {
     if (server_ != nullptr) server_->Shutdown();
     if (service_ != nullptr) {
@@ -100,6 +112,96 @@ TEST_F(AnalyticsCommandsTest, LeaderboardListsTheTopReps) {
   ASSERT_GE(table.out.size(), 11u) << table.Out();
   EXPECT_THAT(table.out[0], StartsWith("RANK  REP"));
   EXPECT_THAT(table.out[1], StartsWith("   1  "));
+}
+
+// The CLI's tables show what the service answers: every row, with the organisation's
+// currency and signs.
+TEST_F(AnalyticsCommandsTest, AttainmentListsEveryTarget) {
+  analytics::v1::GetAttainmentRequest request;
+  request.mutable_period()->set_id("2026-01");  // the history's targets are for January
+  ASSERT_OK_AND_ASSIGN(analytics::v1::GetAttainmentResponse direct,
+                       service_->queries().GetAttainment(request));
+  ASSERT_GT(direct.attainments_size(), 0);
+  Result table = Run({"analytics", "attainment", "--period", "2026-01"});
+  ASSERT_EQ(table.exit_code, 0) << table.err;
+  ASSERT_EQ(table.out.size(), static_cast<size_t>(direct.attainments_size()) + 1) << table.Out();
+  EXPECT_THAT(table.out[0], StartsWith("TARGET"));
+  for (const analytics::v1::Attainment& a : direct.attainments()) {
+    EXPECT_THAT(table.out, Contains(StartsWith(a.target_id()))) << table.Out();
+  }
+}
+
+TEST_F(AnalyticsCommandsTest, RegionalViewHasEveryRegionAndATotal) {
+  analytics::v1::GetRegionalViewRequest request;
+  request.mutable_parent()->set_kind(common::v1::SCOPE_KIND_COMPANY);
+  request.mutable_period()->set_id("2026-Q1");
+  request.add_metrics(analytics::v1::METRIC_CALLS);
+  ASSERT_OK_AND_ASSIGN(analytics::v1::GetRegionalViewResponse direct,
+                       service_->queries().GetRegionalView(request));
+  Result table = Run({"analytics", "regional", "--period", "2026-Q1", "--metric", "calls"});
+  ASSERT_EQ(table.exit_code, 0) << table.err;
+  ASSERT_EQ(table.out.size(), static_cast<size_t>(direct.rows_size()) + 2) << table.Out();
+  EXPECT_THAT(table.out.back(), StartsWith("TOTAL"));
+  EXPECT_THAT(table.out.back(), HasSubstr(GroupThousands(direct.total().values(0))));
+}
+
+TEST_F(AnalyticsCommandsTest, TrendShowsEveryPointAndItsChange) {
+  analytics::v1::GetTrendRequest request;
+  request.mutable_scope()->set_kind(common::v1::SCOPE_KIND_COMPANY);
+  request.set_metric(analytics::v1::METRIC_CSAT_AVERAGE);
+  request.set_granularity(common::v1::PERIOD_KIND_DAY);
+  request.set_end_day("2026-02-14");
+  request.set_points(20);
+  ASSERT_OK_AND_ASSIGN(analytics::v1::GetTrendResponse direct,
+                       service_->queries().GetTrend(request));
+  ASSERT_EQ(direct.points_size(), 20);
+  // Days on which the average fell by less than a point: the sign must survive.
+  int small_falls = 0;
+  for (const analytics::v1::TrendPoint& p : direct.points()) {
+    small_falls += p.change() < 0 && p.change() > -100 ? 1 : 0;
+  }
+  ASSERT_GT(small_falls, 0) << direct.ShortDebugString();
+  Result table = Run({"analytics", "trend", "--metric", "csat_average", "--by", "day", "--end",
+                      "2026-02-14", "--points", "20"});
+  ASSERT_EQ(table.exit_code, 0) << table.err;
+  ASSERT_EQ(table.out.size(), 21u) << table.Out();
+  for (int i = 0; i < direct.points_size(); ++i) {
+    const analytics::v1::TrendPoint& p = direct.points(i);
+    EXPECT_THAT(table.out[i + 1], StartsWith(p.period().id()));
+    // A fall prints with its sign ("-0.25"), never as "0.0-25".
+    EXPECT_THAT(table.out[i + 1], HasSubstr(FormatHundredths(p.change()))) << table.Out();
+  }
+}
+
+TEST_F(AnalyticsCommandsTest, FunnelListsTheStages) {
+  Result table = Run({"analytics", "funnel", "--period", "2026-Q1"});
+  ASSERT_EQ(table.exit_code, 0) << table.err;
+  ASSERT_EQ(table.out.size(), 6u) << table.Out();
+  EXPECT_THAT(table.out[1], StartsWith("lead"));
+  EXPECT_THAT(table.out[5], StartsWith("won"));
+}
+
+// An organisation that keeps its books in US dollars.
+class AnalyticsCommandsInDollarsTest : public AnalyticsCommandsTest {
+ protected:
+  std::string Currency() const override { return "USD"; }
+};
+
+TEST_F(AnalyticsCommandsInDollarsTest, MoneyIsInTheOrganisationsCurrency) {
+  nlohmann::json j =
+      Json({"analytics", "leaderboard", "--metric", "revenue", "--period", "2026-Q1"});
+  EXPECT_EQ(j["currency_code"], "USD");
+  for (const std::vector<std::string>& args :
+       {std::vector<std::string>{"analytics", "leaderboard", "--metric", "revenue", "--period",
+                                 "2026-Q1", "--top", "3"},
+        std::vector<std::string>{"analytics", "trend", "--metric", "revenue", "--end",
+                                 "2026-02-14", "--points", "2"}}) {
+    Result table = Run(args);
+    ASSERT_EQ(table.exit_code, 0) << table.err;
+    ASSERT_GE(table.out.size(), 3u) << table.Out();
+    EXPECT_THAT(table.out[1], HasSubstr("USD")) << table.Out();
+    EXPECT_THAT(table.Out(), ::testing::Not(HasSubstr("CNY")));
+  }
 }
 
 TEST_F(AnalyticsCommandsTest, FieldViolationsArePrintedPerField) {

@@ -281,10 +281,15 @@ std::string FormatMoney(const common::v1::Money& money) {
   return absl::StrCat(money.currency_code(), " ", money.minor_units(), " (minor units)");
 }
 
-std::string FormatBasisPoints(int64_t bp) {
-  const int64_t abs = bp < 0 ? -bp : bp;
-  return absl::StrCat(bp < 0 ? "-" : "", abs / 100, ".", abs % 100 < 10 ? "0" : "", abs % 100, "%");
+std::string FormatHundredths(int64_t hundredths) {
+  // Negate as unsigned: -INT64_MIN does not fit an int64_t.
+  const uint64_t abs = hundredths < 0 ? 0 - static_cast<uint64_t>(hundredths)
+                                      : static_cast<uint64_t>(hundredths);
+  return absl::StrCat(hundredths < 0 ? "-" : "", abs / 100, ".", abs % 100 < 10 ? "0" : "",
+                      abs % 100);
 }
+
+std::string FormatBasisPoints(int64_t bp) { return absl::StrCat(FormatHundredths(bp), "%"); }
 
 std::string FormatShare(int64_t numerator, int64_t denominator) {
   if (denominator == 0) return "-";

@@ -121,6 +121,8 @@ std::string FormatValue(const targets::v1::TargetValue& value, std::string_view 
 std::string FormatMoney(const common::v1::Money& money);
 // 1234567 -> "1,234,567".
 std::string GroupThousands(int64_t n);
+// Hundredths with two decimals: 450 -> "4.50", -25 -> "-0.25".
+std::string FormatHundredths(int64_t hundredths);
 // Basis points as a percentage: 2550 -> "25.50%".
 std::string FormatBasisPoints(int64_t bp);
 // numerator / denominator as a percentage with one decimal ("62.5%"); "-" if the

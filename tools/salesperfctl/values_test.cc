@@ -148,6 +148,12 @@ TEST(ValuesTest, FormatsForPeople) {
   EXPECT_EQ(FormatShare(1, 3), "33.3%");
   EXPECT_EQ(FormatShare(1, 0), "-");
   EXPECT_EQ(FormatBasisPoints(-550), "-5.50%");
+  EXPECT_EQ(FormatBasisPoints(-25), "-0.25%");
+  EXPECT_EQ(FormatHundredths(450), "4.50");
+  EXPECT_EQ(FormatHundredths(-25), "-0.25");
+  EXPECT_EQ(FormatHundredths(-1205), "-12.05");
+  EXPECT_EQ(FormatHundredths(0), "0.00");
+  EXPECT_EQ(FormatHundredths(INT64_MIN), "-92233720368547758.08");
 }
 
 TEST(TableTest, AlignsWideCharacters) {

@@ -616,6 +616,7 @@ absl::StatusOr<v1::GetLeaderboardResponse> AnalyticsQueries::GetLeaderboard(
   const size_t top_n = request.top_n() == 0 ? kDefaultTopN : request.top_n();
   const Metric metric = request.metric();
   v1::GetLeaderboardResponse response;
+  response.set_currency_code(context.currency);
 
   // Display names are filled in at the end, in one batched read.
   auto add = [](google::protobuf::RepeatedPtrField<v1::LeaderboardEntry>* out, int64_t rank,
@@ -846,6 +847,7 @@ absl::StatusOr<v1::GetTrendResponse> AnalyticsQueries::GetTrend(
   std::vector<Period> periods = {last};
   for (int i = 0; i < points; ++i) periods.insert(periods.begin(), periods.front().Previous());
   v1::GetTrendResponse response;
+  response.set_currency_code(context.currency);
   int64_t previous = 0;
   for (size_t i = 0; i < periods.size(); ++i) {
     const absl::CivilDay to = std::min(periods[i].last_day(), end_day);
