@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <chrono>
 #include <fstream>
+#include <sstream>
 #include <functional>
 #include <map>
 #include <memory>
@@ -19,6 +20,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/time/time.h"
 #include "libs/common/string_view_compat.h"
+#include "libs/server/auth.h"
 #include "salesperf/activity/v1/activity.grpc.pb.h"
 #include "tools/salesperfctl/table.h"
 #include "tools/salesperfctl/values.h"
@@ -245,7 +247,7 @@ CLI::Option* AddEnumOption(Ctl& ctl, CLI::App* cmd, const std::string& flag, std
 
 // --- CSV.
 
-// Splits one CSV line (RFC 4180 quoting, no embedded newlines).
+// Splits one CSV record (RFC 4180 quoting; a quoted cell may hold line breaks).
 absl::StatusOr<std::vector<std::string>> SplitCsv(const std::string& line) {
   std::vector<std::string> cells(1);
   bool quoted = false;
@@ -270,6 +272,33 @@ absl::StatusOr<std::vector<std::string>> SplitCsv(const std::string& line) {
   }
   if (quoted) return absl::InvalidArgumentError("unterminated quote");
   return cells;
+}
+
+// True while `record` has a quote still open (an odd number of '"'): its cell goes on
+// past the line break.
+bool QuoteOpen(const std::string& record) {
+  return std::count(record.begin(), record.end(), '"') % 2 == 1;
+}
+
+// Reads one CSV record into `record`: one line, or more while a quoted cell spans line
+// breaks (kept as "\n"). `line` counts the lines read. False at the end of `in`.
+bool ReadCsvRecord(std::istream& in, std::string& record, int64_t& line) {
+  if (!std::getline(in, record)) return false;
+  ++line;
+  std::string more;
+  while (QuoteOpen(record) && std::getline(in, more)) {
+    ++line;
+    if (!record.empty() && record.back() == '\r') record.pop_back();
+    absl::StrAppend(&record, "\n", more);
+  }
+  return true;
+}
+
+// The default base request id of an import: derived from the file's bytes, so that
+// running the same file again retries it (its batches are answered from their records)
+// instead of importing rows without an external id a second time.
+std::string ImportRequestId(std::string_view file_bytes) {
+  return absl::StrCat("csv-", server::Sha256Hex(file_bytes).substr(0, 32));
 }
 
 // --- Import with a progress bar.
@@ -309,13 +338,18 @@ struct ImportOptions {
 };
 
 int ImportCalls(Ctl& ctl, const ImportOptions& o) {
-  std::ifstream in(o.file);
-  if (!in) return ctl.UsageError(absl::StrCat("--file: cannot read ", o.file));
+  std::ifstream file(o.file, std::ios::binary);
+  if (!file) return ctl.UsageError(absl::StrCat("--file: cannot read ", o.file));
+  std::ostringstream bytes;
+  bytes << file.rdbuf();
+  if (file.bad()) return ctl.UsageError(absl::StrCat("--file: cannot read ", o.file));
+  std::istringstream in(bytes.str());
   absl::StatusOr<std::vector<CsvCall>> rows = ReadCallsCsv(in);
   if (!rows.ok()) return ctl.UsageError(absl::StrCat("--file: ", rows.status().message()));
-  // Batch ids derive from one base id, so that re-running with --request-id retries the
+  // Batch ids derive from one base id, so that re-running with the same base retries the
   // same batches (the server answers them from their records).
-  const std::string base = ctl.RequestId(o.request_id);
+  const std::string base =
+      o.request_id.empty() ? ImportRequestId(bytes.str()) : o.request_id;
   std::vector<const CsvCall*> sent;
   std::vector<std::pair<int64_t, std::string>> rejected;  // line, reason
   for (const CsvCall& row : *rows) {
@@ -384,9 +418,13 @@ int ImportCalls(Ctl& ctl, const ImportOptions& o) {
 absl::StatusOr<std::vector<CsvCall>> ReadCallsCsv(std::istream& in) {
   static const char* const kColumns[] = {
       "rep_id",           "customer_id", "lead_id", "direction",        "started_at",
-      "duration_seconds", "outcome",     "notes",   "external_call_id", "phone_system"};
+      "duration_seconds", "outcome",     "notes",   "external_call_id", "phone_system",
+      "call_id"};
   std::string line;
-  if (!std::getline(in, line)) return absl::InvalidArgumentError("empty file: no header");
+  int64_t number = 0;
+  if (!ReadCsvRecord(in, line, number)) return absl::InvalidArgumentError("empty file: no header");
+  // Spreadsheet exports often start with a UTF-8 byte order mark.
+  if (line.starts_with("\xEF\xBB\xBF")) line.erase(0, 3);
   absl::StatusOr<std::vector<std::string>> header = SplitCsv(line);
   if (!header.ok()) return header.status();
   std::map<std::string, size_t> column;
@@ -404,12 +442,12 @@ absl::StatusOr<std::vector<CsvCall>> ReadCallsCsv(std::istream& in) {
     }
   }
   std::vector<CsvCall> rows;
-  int64_t number = 1;
-  while (std::getline(in, line)) {
-    ++number;
+  while (true) {
+    const int64_t first_line = number + 1;
+    if (!ReadCsvRecord(in, line, number)) break;
     if (line.empty() || line == "\r") continue;
     CsvCall row;
-    row.line = number;
+    row.line = first_line;
     absl::StatusOr<std::vector<std::string>> cells = SplitCsv(line);
     if (!cells.ok() || cells->size() != header->size()) {
       row.error = cells.ok() ? "wrong number of cells" : std::string(cells.status().message());
@@ -427,6 +465,7 @@ absl::StatusOr<std::vector<CsvCall>> ReadCallsCsv(std::istream& in) {
     r.set_notes(cell("notes"));
     r.set_external_call_id(cell("external_call_id"));
     r.set_phone_system(cell("phone_system"));
+    r.set_call_id(cell("call_id"));
     auto fail = [&](const char* field, const absl::Status& s) {
       if (row.error.empty()) row.error = absl::StrCat(field, ": ", s.message());
     };
@@ -736,7 +775,8 @@ void AddImportCommand(Ctl& ctl, CLI::App* group) {
   cmd->add_option("--file", o->file, "CSV with a header row (see README)")->required();
   cmd->add_option("--rejects", o->rejects, "write rejected rows (line, reason) to this CSV");
   cmd->add_option("--request-id", o->request_id,
-                  "base idempotency key of the batches; re-run with the same key to retry");
+                  "base idempotency key of the batches (default: from the file's contents, so "
+                  "re-running the same file retries it)");
   ctl.SetAction(cmd, [&ctl, o] { return ImportCalls(ctl, *o); });
 }
 

@@ -24,9 +24,11 @@ void RegisterActivityCommands(Ctl& ctl);
 // One CSV row of `activity import-calls`, parsed. The header names the columns (any
 // order): rep_id, customer_id, lead_id, direction (outbound|inbound), started_at
 // (RFC 3339), duration_seconds, outcome (connected|no_answer|busy|voicemail|
-// wrong_number), notes, external_call_id, phone_system. Values may be double-quoted
-// ("" for a quote). A row that does not parse keeps `error` and is reported as
-// rejected without being sent.
+// wrong_number), notes, external_call_id, phone_system, call_id (the caller's own id
+// for a record without an external id). Values may be double-quoted ("" for a quote; a
+// quoted value may span lines); a UTF-8 byte order mark before the header is skipped. A
+// row that does not parse keeps `error` (and the number of its first line) and is
+// reported as rejected without being sent.
 struct CsvCall {
   int64_t line = 0;
   activity::v1::CallRecord record;

@@ -226,6 +226,45 @@ TEST_F(ActivityCommandsTest, ImportCallsSummarisesAndWritesRejects) {
   EXPECT_EQ(again["invalid"], "1");
 }
 
+// A spreadsheet's export: a byte order mark, a note over two lines, records with the
+// caller's own call_id and none at all. Running the same file again without
+// --request-id retries it: nothing is imported twice, not even the record with no id.
+TEST_F(ActivityCommandsTest, ImportCallsFromASpreadsheetExportTwice) {
+  const std::string csv = dir_.Sub("export.csv");
+  {
+    std::ofstream out(csv, std::ios::binary);
+    out << "\xEF\xBB\xBFrep_id,customer_id,direction,started_at,outcome,notes,call_id\r\n"
+        << "alice,c1,outbound,2026-11-22T10:00:00+08:00,connected,\"first line\r\nsecond, "
+           "line\",own-1\r\n"
+        << "bob,c1,inbound,2026-11-22T11:00:00+08:00,busy,,\r\n"
+        << "bob,c1,inbound,not-a-time,busy,,\r\n";
+  }
+  const std::string rejects = dir_.Sub("rejects.csv");
+  Result r = Run({"activity", "import-calls", "--file", csv, "--rejects", rejects});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_THAT(r.out, ElementsAre("rows          3", "accepted      2", "duplicates    0",
+                                 "rejected      1", "batches       1", "rejects file  " + rejects));
+  std::ifstream in(rejects);
+  std::vector<std::string> lines;
+  for (std::string line; std::getline(in, line);) lines.push_back(line);
+  // The note's two lines count: the bad record starts on line 5.
+  EXPECT_THAT(lines, ElementsAre("line,reason", HasSubstr("5,\"started_at: ")));
+  nlohmann::json own = Json({"activity", "call", "get", "own-1"});
+  EXPECT_EQ(own["call"]["notes"], "first line\nsecond, line");
+  nlohmann::json listed = Json({"activity", "call", "list", "--rep", "bob"});
+  ASSERT_EQ(listed["calls"].size(), 1u);
+
+  Result again = Run({"activity", "import-calls", "--file", csv});
+  ASSERT_EQ(again.exit_code, 0) << again.err;
+  // The server answers the retried batch as it answered it the first time.
+  EXPECT_THAT(again.out, ElementsAre("rows        3", "accepted    2", "duplicates  0",
+                                     "rejected    1", "batches     1"));
+  listed = Json({"activity", "call", "list", "--rep", "bob"});
+  EXPECT_EQ(listed["calls"].size(), 1u);
+  nlohmann::json alice = Json({"activity", "call", "list", "--rep", "alice"});
+  EXPECT_EQ(alice["calls"].size(), 1u);
+}
+
 TEST_F(ActivityCommandsTest, RiskFlagsListAndMissingFlag) {
   Result list = Run({"activity", "risk", "list", "--include-cleared"});
   ASSERT_EQ(list.exit_code, 0) << list.err;
