@@ -135,9 +135,10 @@ TEST_F(ActivityCommandsTest, LeadToDealToOrderShowsMoneyWithCurrency) {
                  "--title", "Fleet", "--source", "expo"})
                 .exit_code,
             0);
+  // No --title: the deal takes the lead's ("Fleet", in the deal list below).
   Result converted = Run({"activity", "lead", "convert", "l1", "--deal", "d1", "--amount",
-                          "12345.67", "--title", "Fleet", "--split", "alice=75%", "--split",
-                          "bob=25%", "--expected-close", "2026-12-15"});
+                          "12345.67", "--split", "alice=75%", "--split", "bob=25%",
+                          "--expected-close", "2026-12-15"});
   ASSERT_EQ(converted.exit_code, 0) << converted.err;
   EXPECT_THAT(converted.out, Contains("status    converted"));
   EXPECT_THAT(converted.out, Contains("amount          CNY 12,345.67"));

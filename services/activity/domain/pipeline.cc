@@ -174,7 +174,7 @@ absl::StatusOr<ActivityEvents> DecideConvertLead(const ConvertLead& c, const v1:
                state.rep_id(),
                r.customer_id().empty() ? state.customer_id() : r.customer_id(),
                state.lead_id(),
-               r.title(),
+               r.title().empty() ? state.title() : r.title(),
                r.expected_close_date(),
                r.product_line(),
                r.customer_type(),

@@ -437,6 +437,21 @@ TEST(LeadTest, ConvertOpensTheDeal) {
   spec.When(other).ThenError(absl::StatusCode::kFailedPrecondition, "already converted");
 }
 
+TEST(LeadTest, ConvertWithoutATitleNamesTheDealAfterTheLead) {
+  ConvertLead c = Convert();
+  c.request.clear_title();
+  v1::ActivityEvent converted;
+  v1::LeadConverted* x = converted.mutable_lead_converted();
+  x->set_lead_id("l1");
+  x->set_rep_id("alice");
+  x->set_customer_id("c1");
+  x->set_deal_id("d1");
+  v1::ActivityEvent opened = DealOpenedEvent();
+  opened.mutable_deal_opened()->set_lead_id("l1");
+  opened.mutable_deal_opened()->set_title("Inbound enquiry");
+  LeadSpec(DecideConvertLead).Given({LeadCreatedEvent()}).When(c).ThenEvents({converted, opened});
+}
+
 TEST(LeadTest, ConvertNeedsACustomerAndANewDeal) {
   ConvertLead c = Convert();
   c.request.clear_customer_id();
