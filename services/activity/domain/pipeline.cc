@@ -308,7 +308,7 @@ absl::StatusOr<ActivityEvents> DecideWinDeal(const WinDeal& c, const v1::Deal& s
     CheckAmount(v, "amount", r.amount(), c.meta.currency);
     CheckSameCurrency(v, "amount", r.amount(), state);
   }
-  CheckOptionalDate(v, "won_on", r.won_on());
+  CheckOptionalPastDate(v, "won_on", r.won_on(), c.meta);
   if (!v.empty()) return v.ToStatus();
   if (state.deal_id().empty()) return DealNotFound(r.deal_id());
   if (state.stage() == v1::DEAL_STAGE_WON &&
@@ -334,7 +334,7 @@ absl::StatusOr<ActivityEvents> DecideLoseDeal(const LoseDeal& c, const v1::Deal&
   FieldViolations v;
   CheckId(v, "deal_id", r.deal_id());
   CheckText(v, "reason", r.reason());
-  CheckOptionalDate(v, "lost_on", r.lost_on());
+  CheckOptionalPastDate(v, "lost_on", r.lost_on(), c.meta);
   if (!v.empty()) return v.ToStatus();
   if (state.deal_id().empty()) return DealNotFound(r.deal_id());
   if (state.stage() == v1::DEAL_STAGE_LOST && state.lost_reason() == r.reason()) {
@@ -376,7 +376,7 @@ absl::StatusOr<ActivityEvents> DecideCancelDeal(const CancelDeal& c, const v1::D
   FieldViolations v;
   CheckId(v, "deal_id", r.deal_id());
   CheckText(v, "reason", r.reason());
-  CheckOptionalDate(v, "cancelled_on", r.cancelled_on());
+  CheckOptionalPastDate(v, "cancelled_on", r.cancelled_on(), c.meta);
   if (!v.empty()) return v.ToStatus();
   if (state.deal_id().empty()) return DealNotFound(r.deal_id());
   if (state.stage() == v1::DEAL_STAGE_CANCELLED) return ActivityEvents{};
@@ -409,7 +409,7 @@ absl::StatusOr<ActivityEvents> DecideBookOrder(const BookOrder& c, const v1::Dea
     CheckAmount(v, "amount", r.amount(), c.meta.currency);
     CheckSameCurrency(v, "amount", r.amount(), state);
   }
-  CheckOptionalDate(v, "booked_on", r.booked_on());
+  CheckOptionalPastDate(v, "booked_on", r.booked_on(), c.meta);
   CheckOptionalText(v, "external_order_id", r.external_order_id(), kMaxNameBytes);
   if (!v.empty()) return v.ToStatus();
   if (state.deal_id().empty()) return DealNotFound(r.deal_id());

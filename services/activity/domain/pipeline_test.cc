@@ -7,6 +7,7 @@
 #include "gtest/gtest.h"
 #include "libs/common/validation.h"
 #include "libs/testing/given_when_then.h"
+#include "libs/testing/status_matchers.h"
 #include "services/activity/domain/test_builders.h"
 
 namespace salesperf::activity {
@@ -15,6 +16,8 @@ namespace {
 using namespace ::salesperf::activity::testing;  // NOLINT(build/namespaces): test builders
 using ::salesperf::testing::DeciderSpec;
 using ::testing::ElementsAre;
+using ::salesperf::testing::StatusIs;
+using ::testing::HasSubstr;
 
 template <typename Command>
 DeciderSpec<v1::Deal, v1::ActivityEvent, Command> DealSpec(
@@ -331,6 +334,35 @@ TEST(CancelDealTest, NotBeforeItWasWon) {
       .Given({DealOpenedEvent(), DealWonEvent()})
       .When(c)
       .ThenError(absl::StatusCode::kInvalidArgument, "cancelled_on");
+}
+
+// The days things happened may be in the past, not in the future (today is 2026-11-23 in
+// the organisation's zone): a win, loss, cancellation or order dated ahead is refused.
+TEST(DealDatesTest, NotAfterToday) {
+  WinDeal win = Win();
+  win.request.set_won_on("2026-11-24");
+  absl::StatusOr<ActivityEvents> got =
+      DealSpec(DecideWinDeal).Given({DealOpenedEvent()}).When(win).Decide();
+  EXPECT_THAT(got.status(), StatusIs(absl::StatusCode::kInvalidArgument,
+                                     HasSubstr("must not be after today (2026-11-23)")));
+  EXPECT_THAT(Fields(got.status()), ElementsAre("won_on"));
+  win.request.set_won_on("2026-11-23");
+  EXPECT_OK(DealSpec(DecideWinDeal).Given({DealOpenedEvent()}).When(win).Decide().status());
+
+  LoseDeal lose = Lose();
+  lose.request.set_lost_on("2027-01-01");
+  got = DealSpec(DecideLoseDeal).Given({DealOpenedEvent()}).When(lose).Decide();
+  EXPECT_THAT(Fields(got.status()), ElementsAre("lost_on"));
+
+  CancelDeal cancel = Cancel();
+  cancel.request.set_cancelled_on("2026-12-01");
+  got = DealSpec(DecideCancelDeal).Given({DealOpenedEvent(), DealWonEvent()}).When(cancel).Decide();
+  EXPECT_THAT(Fields(got.status()), ElementsAre("cancelled_on"));
+
+  BookOrder book = Book();
+  book.request.set_booked_on("2026-11-30");
+  got = DealSpec(DecideBookOrder).Given({DealOpenedEvent(), DealWonEvent()}).When(book).Decide();
+  EXPECT_THAT(Fields(got.status()), ElementsAre("booked_on"));
 }
 
 // --- Orders.

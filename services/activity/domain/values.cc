@@ -103,6 +103,17 @@ void CheckAmount(FieldViolations& v, const std::string& field, const common::v1:
   }
 }
 
+void CheckOptionalPastDate(FieldViolations& v, const std::string& field, const std::string& date,
+                           const CommandMeta& meta) {
+  if (date.empty()) return;
+  if (!ParseDate(date).ok()) {
+    CheckOptionalDate(v, field, date);
+    return;
+  }
+  const std::string today = DayOf(meta.now, meta.tz);
+  if (date > today) v.Add(field, absl::StrCat("must not be after today (", today, ")"));
+}
+
 std::string DateOrToday(const std::string& date, const CommandMeta& meta) {
   return date.empty() ? DayOf(meta.now, meta.tz) : date;
 }

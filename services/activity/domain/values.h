@@ -62,6 +62,10 @@ void CheckTimestamp(FieldViolations& v, const std::string& field,
                     const google::protobuf::Timestamp& ts);
 // An optional "YYYY-MM-DD" ("" is fine).
 void CheckOptionalDate(FieldViolations& v, const std::string& field, const std::string& date);
+// As CheckOptionalDate, and not after today (meta.now in meta.tz): the day something
+// happened, which a client must not date in the future.
+void CheckOptionalPastDate(FieldViolations& v, const std::string& field, const std::string& date,
+                           const CommandMeta& meta);
 // A non-negative amount with a valid currency, equal to `org_currency` when that is known.
 void CheckAmount(FieldViolations& v, const std::string& field, const common::v1::Money& amount,
                  const std::string& org_currency);

@@ -334,6 +334,22 @@ TEST_F(RiskProjectionTest, EveryRuleFlagsWhatItShould) {
     cancelled.set_cancelled_on("2026-12-03");
     Activity(absl::StrCat("deal-", deal), cancelled, Nov(30, 23));
   }
+  // Won on the 28th, cancelled on 2 December but dated back to the 30th: flags on the day
+  // it was recorded.
+  {
+    v1::DealWon won;
+    won.set_deal_id("d-3");
+    won.set_rep_id("carol");
+    won.set_won_on("2026-11-28");
+    Activity("deal-d-3", won, Nov(28));
+    v1::DealCancelled cancelled;
+    cancelled.set_deal_id("d-3");
+    cancelled.set_rep_id("carol");
+    cancelled.set_won_on("2026-11-28");
+    cancelled.set_cancelled_on("2026-11-30");
+    Activity("deal-d-3", cancelled,
+             absl::FromCivil(absl::CivilMinute(2026, 12, 2, 9, 0), DefaultTimeZone()));
+  }
   // Ten 5-second calls out of twelve connected on the 12th (alice).
   for (int i = 0; i < 12; ++i) Call("alice", i < 10 ? 5 : 200, Nov(12, 9, i));
   ASSERT_NO_FATAL_FAILURE(Settle());
@@ -352,9 +368,17 @@ TEST_F(RiskProjectionTest, EveryRuleFlagsWhatItShould) {
   v1::ListRiskFlagsRequest by_rule;
   by_rule.set_rule(v1::RISK_RULE_WON_THEN_CANCELLED);
   std::vector<v1::RiskFlag> won = List(by_rule);
-  ASSERT_EQ(won.size(), 1u);
+  ASSERT_EQ(won.size(), 2u);
+  std::sort(won.begin(), won.end(), [](const v1::RiskFlag& a, const v1::RiskFlag& b) {
+    return a.rep_id() < b.rep_id();
+  });
+  EXPECT_EQ(won[0].rep_id(), "bob");
   EXPECT_EQ(won[0].evidence_size(), 2);  // the win and the cancellation
   EXPECT_EQ(won[0].evidence(0).stream_id(), "deal-d-1");
+  EXPECT_EQ(won[1].rep_id(), "carol");
+  ASSERT_EQ(won[1].evidence_size(), 2);
+  EXPECT_EQ(won[1].evidence(1).description(),
+            "deal cancelled on 2026-12-02 (dated 2026-11-30)");
   by_rule.set_rule(v1::RISK_RULE_CHECK_IN_TOO_FAR);
   ASSERT_EQ(List(by_rule).size(), 1u);
   EXPECT_EQ(List(by_rule)[0].observed(), 2300);

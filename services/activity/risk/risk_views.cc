@@ -252,13 +252,20 @@ absl::Status ApplyRules(const RiskConfig& config, const EventEnvelope& event, Vi
     v1::DealCancelled e;
     if (!payload.UnpackTo(&e)) return absl::InvalidArgumentError("undecodable DealCancelled");
     if (e.deal_id().empty() || e.rep_id().empty()) return absl::OkStatus();
-    std::optional<Finding> finding = WonThenCancelled(config, e.won_on(), e.cancelled_on());
+    // A cancellation dated back into the month of the win still counts on the day it was
+    // recorded, so that backdating cannot hide it (or move its clawback).
+    const std::string cancelled_on = std::max(e.cancelled_on(), DayId(fold.at(), config.time_zone));
+    std::optional<Finding> finding = WonThenCancelled(config, e.won_on(), cancelled_on);
     if (finding.has_value()) {
       std::vector<v1::RiskEvidence> facts;
       ASSIGN_OR_RETURN(std::optional<v1::RiskEvidence> won,
                        GetRow<v1::RiskEvidence>(txn, keys::WonRow(e.deal_id())));
       if (won.has_value()) facts.push_back(*std::move(won));
-      facts.push_back(EvidenceOf(event, absl::StrCat("deal cancelled on ", e.cancelled_on())));
+      facts.push_back(EvidenceOf(
+          event, cancelled_on == e.cancelled_on()
+                     ? absl::StrCat("deal cancelled on ", e.cancelled_on())
+                     : absl::StrCat("deal cancelled on ", cancelled_on, " (dated ",
+                                    e.cancelled_on(), ")")));
       RETURN_IF_ERROR(fold.Occur(v1::RISK_RULE_WON_THEN_CANCELLED, e.rep_id(), e.customer_id(),
                                  e.deal_id(), facts, *finding));
     }

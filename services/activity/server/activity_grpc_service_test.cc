@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "gmock/gmock.h"
 #include "google/protobuf/io/coded_stream.h"
@@ -11,6 +12,7 @@
 #include "gtest/gtest.h"
 #include "libs/common/validation.h"
 #include "libs/testing/status_matchers.h"
+#include "services/activity/risk/risk_reactor.h"
 #include "services/activity/testing/service_fixture.h"
 
 namespace salesperf::activity {
@@ -442,6 +444,77 @@ TEST_F(ActivityGrpcTest, RiskFlagsAreServed) {
   r.set_rep_id("alice");
   ASSERT_OK_AND_ASSIGN(auto flags, Call(&Stub::ListRiskFlags, r));
   EXPECT_THAT(flags.flags(), SizeIs(0));
+}
+
+// Ten 5-second connected calls in a morning, logged over gRPC, raise a short-calls flag;
+// it is listed for alice's team and region (t-bj, north since 2026-11-20) and not bob's,
+// read by id, and cleared by the calling manager.
+TEST_F(ActivityGrpcTest, ShortCallsRaiseAFlagThatAManagerClears) {
+  for (int i = 0; i < 10; ++i) {
+    v1::LogCallRequest log;
+    log.set_request_id(NextRequestId());
+    *log.mutable_call() = CallRecordOf(absl::StrCat("short-", i), "alice",
+                                       absl::Minutes(60 - i));
+    log.mutable_call()->set_duration_seconds(5);
+    ASSERT_OK(Call(&Stub::LogCall, log).status());
+  }
+  ASSERT_OK(service_->CatchUp(absl::Seconds(30)));
+  ASSERT_OK_AND_ASSIGN(size_t published, service_->risk_reactor().PublishPending());
+  EXPECT_EQ(published, 1u);
+  ASSERT_OK(service_->CatchUp(absl::Seconds(30)));
+
+  auto list = [&](auto set) {
+    v1::ListRiskFlagsRequest request;
+    set(request);
+    absl::StatusOr<v1::ListRiskFlagsResponse> response = Call(&Stub::ListRiskFlags, request);
+    EXPECT_OK(response.status());
+    std::vector<std::string> ids;
+    if (response.ok()) {
+      for (const v1::RiskFlag& f : response->flags()) ids.push_back(f.flag_id());
+    }
+    return ids;
+  };
+  const std::vector<std::string> alices =
+      list([](v1::ListRiskFlagsRequest& q) { q.set_rep_id("alice"); });
+  ASSERT_THAT(alices, SizeIs(1));
+  const std::string flag_id = alices[0];
+  EXPECT_THAT(list([](v1::ListRiskFlagsRequest& q) { q.set_team_id("t-bj"); }),
+              ElementsAre(flag_id));
+  EXPECT_THAT(list([](v1::ListRiskFlagsRequest& q) { q.set_region_id("north"); }),
+              ElementsAre(flag_id));
+  EXPECT_THAT(list([](v1::ListRiskFlagsRequest& q) { q.set_team_id("t-sh"); }), SizeIs(0));
+  EXPECT_THAT(list([](v1::ListRiskFlagsRequest& q) { q.set_rep_id("bob"); }), SizeIs(0));
+
+  v1::GetRiskFlagRequest get;
+  get.set_flag_id(flag_id);
+  ASSERT_OK_AND_ASSIGN(v1::RiskFlag flag, Call(&Stub::GetRiskFlag, get));
+  EXPECT_EQ(flag.rule(), v1::RISK_RULE_SHORT_CONNECTED_CALLS);
+  EXPECT_EQ(flag.status(), v1::RISK_FLAG_STATUS_OPEN);
+  EXPECT_EQ(flag.team_id(), "t-bj");
+  EXPECT_EQ(flag.observed(), 10);
+  EXPECT_THAT(flag.evidence(), SizeIs(10));
+
+  v1::ClearRiskFlagRequest clear;
+  clear.set_request_id(NextRequestId());
+  clear.set_flag_id(flag_id);
+  clear.set_reason("reviewed the call log with alice");
+  ASSERT_OK_AND_ASSIGN(auto cleared, Call(&Stub::ClearRiskFlag, clear, "manager-1"));
+  EXPECT_EQ(cleared.flag().status(), v1::RISK_FLAG_STATUS_CLEARED);
+  EXPECT_EQ(cleared.flag().cleared_by(), "manager-1");  // the caller, when not given
+  ASSERT_OK(service_->CatchUp(absl::Seconds(30)));
+  EXPECT_THAT(list([](v1::ListRiskFlagsRequest& q) { q.set_rep_id("alice"); }), SizeIs(0));
+  EXPECT_THAT(list([](v1::ListRiskFlagsRequest& q) {
+                q.set_rep_id("alice");
+                q.set_include_cleared(true);
+              }),
+              ElementsAre(flag_id));
+
+  get.set_flag_id("nope-1");
+  EXPECT_THAT(Call(&Stub::GetRiskFlag, get).status(), StatusIs(absl::StatusCode::kNotFound));
+  clear.set_request_id(NextRequestId());
+  clear.set_reason("");
+  EXPECT_THAT(Call(&Stub::ClearRiskFlag, clear).status(),
+              StatusIs(absl::StatusCode::kInvalidArgument));
 }
 
 }  // namespace
