@@ -458,10 +458,10 @@ TEST_F(ActivityGrpcTest, ShortCallsRaiseAFlagThatAManagerClears) {
     log.mutable_call()->set_duration_seconds(5);
     ASSERT_OK(Call(&Stub::LogCall, log).status());
   }
-  ASSERT_OK(service_->CatchUp(absl::Seconds(30)));
+  ASSERT_OK(service_->host().WaitForOwnWrites(absl::Seconds(30)));
   ASSERT_OK_AND_ASSIGN(size_t published, service_->risk_reactor().PublishPending());
   EXPECT_EQ(published, 1u);
-  ASSERT_OK(service_->CatchUp(absl::Seconds(30)));
+  ASSERT_OK(service_->host().WaitForOwnWrites(absl::Seconds(30)));
 
   auto list = [&](auto set) {
     v1::ListRiskFlagsRequest request;
@@ -501,7 +501,7 @@ TEST_F(ActivityGrpcTest, ShortCallsRaiseAFlagThatAManagerClears) {
   ASSERT_OK_AND_ASSIGN(auto cleared, Call(&Stub::ClearRiskFlag, clear, "manager-1"));
   EXPECT_EQ(cleared.flag().status(), v1::RISK_FLAG_STATUS_CLEARED);
   EXPECT_EQ(cleared.flag().cleared_by(), "manager-1");  // the caller, when not given
-  ASSERT_OK(service_->CatchUp(absl::Seconds(30)));
+  ASSERT_OK(service_->host().WaitForOwnWrites(absl::Seconds(30)));
   EXPECT_THAT(list([](v1::ListRiskFlagsRequest& q) { q.set_rep_id("alice"); }), SizeIs(0));
   EXPECT_THAT(list([](v1::ListRiskFlagsRequest& q) {
                 q.set_rep_id("alice");
