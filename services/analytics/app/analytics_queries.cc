@@ -11,6 +11,7 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "libs/common/ids.h"
 #include "libs/common/status_macros.h"
 #include "libs/common/validation.h"
 #include "services/analytics/domain/counters.h"
@@ -186,7 +187,11 @@ void ValidateScope(const ScopeRef& scope, const std::string& field, bool allow_r
       [[fallthrough]];
     case common::v1::SCOPE_KIND_REGION:
     case common::v1::SCOPE_KIND_TEAM:
-      if (scope.id().empty()) violations.Add(field + ".id", "is required for this scope kind");
+      if (scope.id().empty()) {
+        violations.Add(field + ".id", "is required for this scope kind");
+      } else {
+        violations.AddIfError(field + ".id", ValidateId(scope.id()));
+      }
       return;
     default:
       violations.Add(field + ".kind", allow_rep ? "must be company, region, team or rep"
@@ -471,6 +476,9 @@ absl::StatusOr<v1::GetAttainmentResponse> AnalyticsQueries::GetAttainment(
   }
   const std::optional<absl::CivilDay> given =
       ParseAsOf(request.as_of_day(), "as_of_day", violations);
+  if (!request.target_id().empty()) {
+    violations.AddIfError("target_id", ValidateId(request.target_id()));
+  }
   RETURN_IF_ERROR(violations.ToStatus());
   const absl::CivilDay as_of = given.value_or(Today());
 
@@ -612,6 +620,7 @@ absl::StatusOr<v1::GetLeaderboardResponse> AnalyticsQueries::GetLeaderboard(
   if (request.neighbours() < 0 || request.neighbours() > 100) {
     violations.Add("neighbours", "must be 0..100");
   }
+  if (!request.rep_id().empty()) violations.AddIfError("rep_id", ValidateId(request.rep_id()));
   RETURN_IF_ERROR(violations.ToStatus());
   const size_t top_n = request.top_n() == 0 ? kDefaultTopN : request.top_n();
   const Metric metric = request.metric();

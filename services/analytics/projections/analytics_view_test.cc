@@ -18,6 +18,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "libs/common/clock.h"
+#include "libs/common/validation.h"
 #include "libs/projection/runner.h"
 #include "libs/projection/vector_source.h"
 #include "libs/testing/status_matchers.h"
@@ -925,6 +926,27 @@ TEST(AnalyticsQueriesTest, BadRequestsAreFieldViolations) {
   board.mutable_period()->set_id("2026-01");
   EXPECT_THAT(queries.GetLeaderboard(board).status(),
               ::salesperf::testing::StatusIs(absl::StatusCode::kInvalidArgument));
+  // Ids are checked like every service's: no control characters, no separators of row keys.
+  auto fields = [](const absl::Status& status) {
+    std::vector<std::string> out;
+    for (const FieldViolation& v : FieldViolationsOf(status)) out.push_back(v.field);
+    return out;
+  };
+  kpis.Clear();
+  kpis.mutable_scope()->set_kind(common::v1::SCOPE_KIND_TEAM);
+  kpis.mutable_scope()->set_id("t/1\n");
+  kpis.mutable_period()->set_id("2026-01");
+  EXPECT_THAT(fields(queries.GetKpis(kpis).status()), ::testing::ElementsAre("scope.id"));
+  board.Clear();
+  board.set_metric(v1::METRIC_CALLS);
+  board.mutable_scope()->set_kind(common::v1::SCOPE_KIND_COMPANY);
+  board.mutable_period()->set_id("2026-01");
+  board.set_rep_id(std::string("rep\0x", 5));
+  EXPECT_THAT(fields(queries.GetLeaderboard(board).status()), ::testing::ElementsAre("rep_id"));
+  v1::GetAttainmentRequest attainment;
+  attainment.set_target_id(std::string(300, 'x'));
+  EXPECT_THAT(fields(queries.GetAttainment(attainment).status()),
+              ::testing::ElementsAre("target_id"));
 }
 
 }  // namespace
