@@ -179,6 +179,14 @@ absl::StatusOr<CommandMeta> ActivityApplication::Meta(const CallContext& ctx) co
   return meta;
 }
 
+absl::Status ActivityApplication::AttributeLeadCustomer(v1::CallRecord& record) const {
+  if (!record.customer_id().empty() || record.lead_id().empty()) return absl::OkStatus();
+  ASSIGN_OR_RETURN(Loaded<v1::Lead> lead,
+                   LoadStream<v1::Lead>(*options_.store, LeadStreamId(record.lead_id()), EvolveLead));
+  record.set_customer_id(lead.state.customer_id());
+  return absl::OkStatus();
+}
+
 absl::Status ActivityApplication::WaitForViews() const {
   if (!options_.wait_for_views) return absl::OkStatus();
   absl::Status s = options_.wait_for_views(options_.view_wait_timeout);
@@ -513,6 +521,7 @@ void ActivityApplication::LogCallAsync(const CallContext& ctx, const v1::LogCall
     record.set_call_id(record.external_call_id().empty()
                            ? IdOr(record.call_id(), request.request_id(), "call")
                            : ExternalCallId(record.phone_system(), record.external_call_id()));
+    RETURN_IF_ERROR(AttributeLeadCustomer(record));
     return std::make_pair(std::move(meta), std::move(record));
   };
   absl::StatusOr<std::pair<CommandMeta, v1::CallRecord>> valid = validate();
@@ -643,6 +652,7 @@ absl::StatusOr<ImportBatchResult> ActivityApplication::ImportCallBatch(
       if (versions[k] != 0) continue;
       v1::CallRecord record = batch.records(c.record);
       record.set_call_id(c.call_id);
+      RETURN_IF_ERROR(AttributeLeadCustomer(record));
       ASSIGN_OR_RETURN(ActivityEvents events, DecideLogCall({meta, record}, v1::Call{}));
       eventstore::StreamAppend part;
       part.stream_id = stream;

@@ -180,6 +180,10 @@ class ActivityApplication {
   // The command's context: now, actor, the organisation's zone and currency.
   absl::StatusOr<CommandMeta> Meta(const CallContext& ctx) const;
   absl::Status WaitForViews() const;
+  // A call on a lead alone is attributed to the lead's customer when the lead has one: fills
+  // `record`'s customer_id from the lead's stream (consistent, not the view). Unknown
+  // leads, and leads without a customer, leave it empty.
+  absl::Status AttributeLeadCustomer(v1::CallRecord& record) const;
 
   // A single-stream command: idempotency, load, decide, append (retrying on ABORTED),
   // respond. `respond(state, appended)` builds the response; `appended` is false when

@@ -12,6 +12,7 @@
 #include "gtest/gtest.h"
 #include "libs/common/validation.h"
 #include "libs/testing/status_matchers.h"
+#include "services/activity/domain/call.h"
 #include "services/activity/risk/risk_reactor.h"
 #include "services/activity/testing/service_fixture.h"
 
@@ -241,6 +242,45 @@ TEST_F(ActivityGrpcTest, ListPagesWithTokens) {
 }
 
 // --- Calls.
+
+// A call on a lead alone carries the lead's customer (so that analytics attributes it),
+// logged one by one or imported; a lead without a customer leaves it empty.
+TEST_F(ActivityGrpcTest, CallsOnALeadCarryTheLeadsCustomer) {
+  for (const auto& [lead_id, customer_id] : {std::pair{"l-c1", "c1"}, std::pair{"l-none", ""}}) {
+    v1::CreateLeadRequest lead;
+    lead.set_request_id(NextRequestId());
+    lead.set_lead_id(lead_id);
+    lead.set_rep_id("alice");
+    lead.set_customer_id(customer_id);
+    lead.set_title("Enquiry");
+    ASSERT_OK(Call(&Stub::CreateLead, lead).status());
+  }
+  auto on_lead = [&](const std::string& external_id, const std::string& lead_id) {
+    v1::CallRecord record = CallRecordOf(external_id);
+    record.clear_customer_id();
+    record.set_lead_id(lead_id);
+    return record;
+  };
+  v1::LogCallRequest log;
+  log.set_request_id(NextRequestId());
+  *log.mutable_call() = on_lead("lead-call-1", "l-c1");
+  ASSERT_OK_AND_ASSIGN(auto logged, Call(&Stub::LogCall, log));
+  EXPECT_EQ(logged.call().customer_id(), "c1");
+  log.set_request_id(NextRequestId());
+  *log.mutable_call() = on_lead("lead-call-2", "l-none");
+  ASSERT_OK_AND_ASSIGN(logged, Call(&Stub::LogCall, log));
+  EXPECT_EQ(logged.call().customer_id(), "");
+
+  v1::ImportCallsRequest batch;
+  batch.set_request_id(NextRequestId());
+  *batch.add_records() = on_lead("lead-call-3", "l-c1");
+  ASSERT_OK(Import({batch}).status());
+  v1::GetCallRequest get;
+  get.set_call_id(ExternalCallId("pbx", "lead-call-3"));
+  ASSERT_OK_AND_ASSIGN(auto imported, Call(&Stub::GetCall, get));
+  EXPECT_EQ(imported.call().customer_id(), "c1");
+  EXPECT_EQ(imported.call().lead_id(), "l-c1");
+}
 
 TEST_F(ActivityGrpcTest, LogCallDeduplicatesOnThePhoneSystemsId) {
   v1::LogCallRequest r;
