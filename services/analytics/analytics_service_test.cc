@@ -135,6 +135,25 @@ TEST_F(AnalyticsServiceTest, BusinessGaugesAtCompanyRegionAndTeamLevelOnly) {
   EXPECT_THAT(metrics,
               HasSubstr("salesperf_business_open_risk_flags{level=\"region\",scope=\"region-0\"}"));
   EXPECT_THAT(metrics, Not(HasSubstr("rep-")));
+  // The values are the KPIs: this month's (February 2026) calls and revenue of the company.
+  v1::GetKpisRequest company;
+  company.mutable_scope()->set_kind(common::v1::SCOPE_KIND_COMPANY);
+  company.mutable_period()->set_id("2026-02");
+  ASSERT_OK_AND_ASSIGN(v1::GetKpisResponse kpis, service_->queries().GetKpis(company));
+  ASSERT_GT(kpis.kpis().calls(), 0);
+  auto sample = [&metrics](const std::string& series) -> double {
+    const size_t at = metrics.find(series + " ");
+    if (at == std::string::npos) {
+      ADD_FAILURE() << "no sample " << series;
+      return -1;
+    }
+    return std::stod(metrics.substr(at + series.size() + 1));
+  };
+  EXPECT_EQ(sample("salesperf_business_calls{level=\"company\",period=\"month\",scope=\"\"}"),
+            static_cast<double>(kpis.kpis().calls()));
+  EXPECT_DOUBLE_EQ(sample("salesperf_business_revenue{currency=\"CNY\",level=\"company\","
+                          "period=\"month\",scope=\"\"}"),
+                   static_cast<double>(kpis.kpis().revenue().minor_units()) / 100.0);
   // February 2026: 20 working days, 10 of them by the 14th.
   EXPECT_THAT(metrics, HasSubstr("salesperf_business_period_elapsed_ratio{period=\"month\"} 0.5"));
   // A new month: January's team targets are no longer current, so their series go.

@@ -1,6 +1,7 @@
 #include "services/analytics/app/business_gauges.h"
 
 #include <cmath>
+#include <map>
 #include <string>
 #include <utility>
 #include <vector>
@@ -128,6 +129,10 @@ absl::Status BusinessGauges::Refresh() {
     v1::GetAttainmentRequest attainment;
     attainment.mutable_period()->set_id(period.Id());
     ASSIGN_OR_RETURN(v1::GetAttainmentResponse targets, queries_->GetAttainment(attainment));
+    // One series per key. The targets service keeps one open target per key, but a closed
+    // one may remain beside its successor: the open one wins, then the later id, so that
+    // neither overwrites the other depending on the order of the rows.
+    std::map<Labels, const v1::Attainment*> per_key;
     for (const v1::Attainment& a : targets.attainments()) {
       const common::v1::ScopeKind scope_kind = a.key().scope().kind();
       if (scope_kind == common::v1::SCOPE_KIND_REP ||
@@ -138,8 +143,16 @@ absl::Status BusinessGauges::Refresh() {
                              {"scope", a.key().scope().id()},
                              {"period", label},
                              {"metric", TargetMetricName(a.key().metric())}};
-      Set(attainment_, labels, static_cast<double>(a.attainment_bp()) / 10000.0);
-      Set(pace_, labels, static_cast<double>(a.pace_bp()) / 10000.0);
+      const v1::Attainment*& chosen = per_key[labels];
+      auto rank = [](const v1::Attainment& t) {
+        return std::make_pair(t.target_status() != targets::v1::TARGET_STATUS_CLOSED,
+                              t.target_id());
+      };
+      if (chosen == nullptr || rank(*chosen) < rank(a)) chosen = &a;
+    }
+    for (const auto& [labels, a] : per_key) {
+      Set(attainment_, labels, static_cast<double>(a->attainment_bp()) / 10000.0);
+      Set(pace_, labels, static_cast<double>(a->pace_bp()) / 10000.0);
     }
   }
   for (auto& [key, gauge] : live_) {
