@@ -4,6 +4,7 @@
 #include "services/analytics/analytics_service.h"
 
 #include <memory>
+#include <optional>
 #include <sstream>
 #include <string>
 
@@ -19,6 +20,7 @@
 #include "prometheus/registry.h"
 #include "prometheus/text_serializer.h"
 #include "salesperf/analytics/v1/analytics.grpc.pb.h"
+#include "salesperf/targets/v1/events.pb.h"
 #include "services/analytics/testing/random_history.h"
 
 namespace salesperf::analytics {
@@ -166,6 +168,70 @@ TEST_F(AnalyticsServiceTest, BusinessGaugesAtCompanyRegionAndTeamLevelOnly) {
   prometheus::TextSerializer().Serialize(january, registry_->Collect());
   EXPECT_THAT(january.str(), HasSubstr("salesperf_business_attainment_ratio{level=\"team\",metric="
                                        "\"revenue\",period=\"month\",scope=\"team-0-0\"}"));
+  // The company's January revenue target is closed and a new one, half as high, approved for
+  // the same key: the series follows the open one, whichever row comes first.
+  {
+    const std::string company_series =
+        "salesperf_business_attainment_ratio{level=\"company\",metric=\"revenue\","
+        "period=\"month\",scope=\"\"}";
+    std::optional<v1::Attainment> old_target;
+    for (const v1::Attainment& a : targets.attainments()) {
+      if (a.key().scope().kind() == common::v1::SCOPE_KIND_COMPANY) old_target = a;
+    }
+    ASSERT_TRUE(old_target.has_value());
+    ASSERT_LT(std::string("a-successor"), old_target->target_id());  // listed before it
+    auto append = [&](const std::string& stream, const google::protobuf::Message& event) {
+      eventstore::AppendRequest request;
+      request.stream_id = stream;
+      eventstore::EventEnvelope envelope;
+      envelope.mutable_payload()->PackFrom(event);
+      envelope.mutable_occurred_at()->set_seconds(absl::ToUnixSeconds(clock_.Now()));
+      request.events.push_back(envelope);
+      ASSERT_OK(targets_.Append(std::move(request)).status());
+    };
+    targets::v1::TargetClosed closed;
+    closed.set_target_id(old_target->target_id());
+    *closed.mutable_key() = old_target->key();
+    closed.set_status_before(targets::v1::TARGET_STATUS_APPROVED);
+    append(absl::StrCat("target-", old_target->target_id()), closed);
+    targets::v1::TargetDrafted drafted;
+    drafted.set_target_id("a-successor");
+    *drafted.mutable_key() = old_target->key();
+    drafted.mutable_value()->mutable_money()->set_currency_code("CNY");
+    drafted.mutable_value()->mutable_money()->set_minor_units(old_target->target() / 2);
+    drafted.set_period_first_day("2026-01-01");
+    drafted.set_period_last_day("2026-01-31");
+    append("target-a-successor", drafted);
+    targets::v1::TargetApproved approved;
+    approved.set_target_id("a-successor");
+    *approved.mutable_key() = drafted.key();
+    *approved.mutable_value() = drafted.value();
+    append("target-a-successor", approved);
+    // Wait until the view has folded both.
+    std::optional<v1::Attainment> successor;
+    for (int i = 0; i < 500 && !successor.has_value(); ++i) {
+      v1::GetAttainmentRequest by_id;
+      by_id.set_target_id("a-successor");
+      absl::StatusOr<v1::GetAttainmentResponse> got = service_->queries().GetAttainment(by_id);
+      if (got.ok() && got->attainments_size() == 1 &&
+          got->attainments(0).target_status() == targets::v1::TARGET_STATUS_APPROVED) {
+        successor = got->attainments(0);
+      } else {
+        absl::SleepFor(absl::Milliseconds(10));
+      }
+    }
+    ASSERT_TRUE(successor.has_value());
+    ASSERT_OK(service_->CatchUp(absl::Seconds(30)));
+    ASSERT_OK(service_->gauges()->Refresh());
+    std::ostringstream after;
+    prometheus::TextSerializer().Serialize(after, registry_->Collect());
+    const std::string text = after.str();
+    const size_t at = text.find(company_series + " ");
+    ASSERT_NE(at, std::string::npos) << text;
+    EXPECT_DOUBLE_EQ(std::stod(text.substr(at + company_series.size() + 1)),
+                     static_cast<double>(successor->attainment_bp()) / 10000.0);
+    ASSERT_GT(successor->actual(), 0);  // else both targets' attainment would be 0
+  }
   clock_.Set(
       absl::FromCivil(absl::CivilSecond(2026, 3, 2, 12, 0, 0), absl::FixedTimeZone(8 * 3600)));
   ASSERT_OK(service_->gauges()->Refresh());
