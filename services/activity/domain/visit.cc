@@ -205,6 +205,7 @@ absl::StatusOr<ActivityEvents> DecideRecordVisitOutcome(const RecordVisitOutcome
   *x->mutable_recorded_at() = ToTimestamp(c.meta.now);
   x->set_without_check_in(!checked_in);
   x->set_location_check(checked_in ? state.location_check() : v1::LOCATION_CHECK_UNSPECIFIED);
+  x->set_check_in_without_position(checked_in && !state.has_check_in_position());
   return ActivityEvents{e};
 }
 

@@ -359,6 +359,22 @@ TEST(RecordVisitOutcomeTest, WithoutCheckInIsAllowedButMarked) {
       .ThenEvents({OutcomeRecorded(true, v1::LOCATION_CHECK_UNSPECIFIED)});
 }
 
+TEST(RecordVisitOutcomeTest, AfterACheckInWithoutPositionIsMarked) {
+  v1::ActivityEvent checked_in = CheckedInEvent(v1::LOCATION_CHECK_NO_LOCATION);
+  checked_in.mutable_visit_checked_in()->clear_position();
+  v1::ActivityEvent expected = OutcomeRecorded(false, v1::LOCATION_CHECK_NO_LOCATION);
+  expected.mutable_visit_outcome_recorded()->set_check_in_without_position(true);
+  Spec(DecideRecordVisitOutcome)
+      .Given({VisitPlannedEvent(), checked_in})
+      .When(Outcome())
+      .ThenEvents({expected});
+  // The customer has no location but the device sent one: the rep was placed.
+  Spec(DecideRecordVisitOutcome)
+      .Given({VisitPlannedEvent(), CheckedInEvent(v1::LOCATION_CHECK_NO_LOCATION)})
+      .When(Outcome())
+      .ThenEvents({OutcomeRecorded(false, v1::LOCATION_CHECK_NO_LOCATION)});
+}
+
 TEST(RecordVisitOutcomeTest, SameOutcomeAgainIsNoEventsAnotherIsFailedPrecondition) {
   auto spec = Spec(DecideRecordVisitOutcome);
   spec.Given({VisitPlannedEvent(), OutcomeRecorded(true, v1::LOCATION_CHECK_UNSPECIFIED)})

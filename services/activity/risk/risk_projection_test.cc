@@ -320,6 +320,19 @@ TEST_F(RiskProjectionTest, EveryRuleFlagsWhatItShould) {
     done.set_without_check_in(true);
     Activity(absl::StrCat("visit-", visit), done, Nov(4));
   }
+  // Two visits done after check-ins that carried no position (dave: flags), and two after
+  // located check-ins (erin: does not).
+  for (const auto& [rep, without_position] : {std::pair{"dave", true}, {"erin", false}}) {
+    for (const char* visit : {"a", "b"}) {
+      v1::VisitOutcomeRecorded done;
+      done.set_visit_id(absl::StrCat(rep, "-", visit));
+      done.set_rep_id(rep);
+      done.set_outcome(v1::VISIT_OUTCOME_COMPLETED);
+      done.set_location_check(v1::LOCATION_CHECK_NO_LOCATION);
+      done.set_check_in_without_position(without_position);
+      Activity(absl::StrCat("visit-", done.visit_id()), done, Nov(5));
+    }
+  }
   // Won on the 29th and cancelled in December (flags); won on the 10th (does not).
   for (const auto& [deal, won_on] : {std::pair{"d-1", "2026-11-29"}, {"d-2", "2026-11-10"}}) {
     v1::DealWon won;
@@ -365,6 +378,8 @@ TEST_F(RiskProjectionTest, EveryRuleFlagsWhatItShould) {
   EXPECT_THAT(rules(ForRep("bob")),
               ElementsAre(v1::RISK_RULE_CHECK_IN_TOO_FAR, v1::RISK_RULE_VISIT_WITHOUT_CHECK_IN,
                           v1::RISK_RULE_WON_THEN_CANCELLED));
+  EXPECT_THAT(rules(ForRep("dave")), ElementsAre(v1::RISK_RULE_VISIT_WITHOUT_CHECK_IN));
+  EXPECT_THAT(rules(ForRep("erin")), ::testing::IsEmpty());
   v1::ListRiskFlagsRequest by_rule;
   by_rule.set_rule(v1::RISK_RULE_WON_THEN_CANCELLED);
   std::vector<v1::RiskFlag> won = List(by_rule);

@@ -200,9 +200,12 @@ absl::Status ApplyRules(const RiskConfig& config, const EventEnvelope& event, Vi
       return absl::InvalidArgumentError("undecodable VisitOutcomeRecorded");
     }
     if (e.rep_id().empty()) return absl::OkStatus();
-    if (e.without_check_in()) {
+    if (e.without_check_in() || e.check_in_without_position()) {
       RETURN_IF_ERROR(fold.Add(v1::RISK_RULE_VISIT_WITHOUT_CHECK_IN, e.rep_id(), e.rep_id(),
-                               "visit reported done without a check-in", true));
+                               e.without_check_in()
+                                   ? "visit reported done without a check-in"
+                                   : "visit reported done after a check-in without a position",
+                               true));
     }
     RETURN_IF_ERROR(fold.Foreign(e.rep_id(), e.customer_id(), "visit reported done"));
     return fold.SlideRep(e.rep_id());
