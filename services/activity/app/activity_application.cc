@@ -187,6 +187,17 @@ absl::Status ActivityApplication::AttributeLeadCustomer(v1::CallRecord& record) 
   return absl::OkStatus();
 }
 
+absl::Status ActivityApplication::CheckCustomerRegistered(const std::string& customer_id) const {
+  if (customer_id.empty()) return absl::OkStatus();
+  RETURN_IF_ERROR(CheckIdField("customer_id", customer_id));
+  ASSIGN_OR_RETURN(uint64_t version, options_.store->StreamVersion(CustomerStreamId(customer_id)));
+  if (version == 0) {
+    return absl::NotFoundError(
+        absl::StrCat("customer ", customer_id, " is not registered (register it first)"));
+  }
+  return absl::OkStatus();
+}
+
 absl::Status ActivityApplication::WaitForViews() const {
   if (!options_.wait_for_views) return absl::OkStatus();
   absl::Status s = options_.wait_for_views(options_.view_wait_timeout);
@@ -720,6 +731,7 @@ absl::StatusOr<v1::CreateLeadResponse> ActivityApplication::CreateLead(
   v1::CreateLeadRequest r = request;
   r.set_lead_id(IdOr(request.lead_id(), request.request_id(), "lead"));
   RETURN_IF_ERROR(CheckIdField("lead_id", r.lead_id()));
+  RETURN_IF_ERROR(CheckCustomerRegistered(r.customer_id()));
   return Run<v1::Lead, v1::CreateLeadResponse>(
       ctx, request, request.request_id(), LeadStreamId(r.lead_id()), EvolveLead,
       [&](const v1::Lead& state, const CommandMeta& m) {
@@ -754,6 +766,7 @@ absl::StatusOr<v1::ConvertLeadResponse> ActivityApplication::ConvertLead(
   v1::ConvertLeadRequest r = request;
   r.set_deal_id(IdOr(request.deal_id(), request.request_id(), "deal"));
   RETURN_IF_ERROR(CheckIdField("deal_id", r.deal_id()));
+  RETURN_IF_ERROR(CheckCustomerRegistered(r.customer_id()));  // the lead's was checked
   const std::string fingerprint = Fingerprint(request);
   const std::string lead_stream = LeadStreamId(r.lead_id());
   eventstore::EventStore& store = *options_.store;
@@ -860,6 +873,7 @@ absl::StatusOr<v1::OpenDealResponse> ActivityApplication::OpenDeal(
   v1::OpenDealRequest r = request;
   r.set_deal_id(IdOr(request.deal_id(), request.request_id(), "deal"));
   RETURN_IF_ERROR(CheckIdField("deal_id", r.deal_id()));
+  RETURN_IF_ERROR(CheckCustomerRegistered(r.customer_id()));
   return Run<v1::Deal, v1::OpenDealResponse>(
       ctx, request, request.request_id(), DealStreamId(r.deal_id()), EvolveDeal,
       [&](const v1::Deal& state, const CommandMeta& m) {

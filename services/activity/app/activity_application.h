@@ -184,6 +184,11 @@ class ActivityApplication {
   // `record`'s customer_id from the lead's stream (consistent, not the view). Unknown
   // leads, and leads without a customer, leave it empty.
   absl::Status AttributeLeadCustomer(v1::CallRecord& record) const;
+  // OK when `customer_id` is empty or a registered customer (its stream, not the view);
+  // NOT_FOUND otherwise, so that leads and deals are never attributed to a customer that
+  // does not exist. (Calls are not checked: a phone system may know a customer before it
+  // is registered here.)
+  absl::Status CheckCustomerRegistered(const std::string& customer_id) const;
 
   // A single-stream command: idempotency, load, decide, append (retrying on ABORTED),
   // respond. `respond(state, appended)` builds the response; `appended` is false when

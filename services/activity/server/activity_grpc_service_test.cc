@@ -246,6 +246,7 @@ TEST_F(ActivityGrpcTest, ListPagesWithTokens) {
 // A call on a lead alone carries the lead's customer (so that analytics attributes it),
 // logged one by one or imported; a lead without a customer leaves it empty.
 TEST_F(ActivityGrpcTest, CallsOnALeadCarryTheLeadsCustomer) {
+  RegisterCustomer("c1");
   for (const auto& [lead_id, customer_id] : {std::pair{"l-c1", "c1"}, std::pair{"l-none", ""}}) {
     v1::CreateLeadRequest lead;
     lead.set_request_id(NextRequestId());
@@ -392,6 +393,7 @@ TEST_F(ActivityGrpcTest, ImportCallsReportsPerRecordAndIsIdempotentPerBatch) {
 // --- Leads and deals.
 
 TEST_F(ActivityGrpcTest, LeadConvertsIntoADeal) {
+  RegisterCustomer("c1");
   v1::CreateLeadRequest lead;
   lead.set_request_id(NextRequestId());
   lead.set_lead_id("l1");
@@ -415,7 +417,35 @@ TEST_F(ActivityGrpcTest, LeadConvertsIntoADeal) {
   EXPECT_EQ(Head(), head);
 }
 
+// Leads and deals name registered customers only (calls may come before the customer).
+TEST_F(ActivityGrpcTest, LeadsAndDealsNeedARegisteredCustomer) {
+  v1::CreateLeadRequest lead;
+  lead.set_request_id(NextRequestId());
+  lead.set_rep_id("alice");
+  lead.set_customer_id("c-ghost");
+  lead.set_title("Enquiry");
+  EXPECT_THAT(Call(&Stub::CreateLead, lead),
+              StatusIs(absl::StatusCode::kNotFound, HasSubstr("c-ghost is not registered")));
+  v1::OpenDealRequest open;
+  open.set_request_id(NextRequestId());
+  open.set_rep_id("alice");
+  open.set_customer_id("c-ghost");
+  open.set_title("Fleet");
+  open.mutable_amount()->set_currency_code("CNY");
+  open.mutable_amount()->set_minor_units(100);
+  EXPECT_THAT(Call(&Stub::OpenDeal, open), StatusIs(absl::StatusCode::kNotFound));
+  RegisterCustomer("c-ghost");
+  EXPECT_OK(Call(&Stub::OpenDeal, open).status());
+  EXPECT_OK(Call(&Stub::CreateLead, lead).status());
+  v1::LogCallRequest log;
+  log.set_request_id(NextRequestId());
+  *log.mutable_call() = CallRecordOf("unregistered-1");
+  log.mutable_call()->set_customer_id("c-not-yet");
+  EXPECT_OK(Call(&Stub::LogCall, log).status());
+}
+
 TEST_F(ActivityGrpcTest, DealLifecycleAndIllegalTransitions) {
+  RegisterCustomer("c1");
   v1::OpenDealRequest open;
   open.set_request_id(NextRequestId());
   open.set_deal_id("d1");
