@@ -813,6 +813,7 @@ void AddLeadCommands(Ctl& ctl, CLI::App* group) {
     AddMoneyOptions(cmd, *money, "deal amount, e.g. 12000.50", /*required=*/true);
     cmd->add_option("--expected-close", *req->mutable_expected_close_date(), "YYYY-MM-DD");
     cmd->add_option("--product-line", *req->mutable_product_line(), "product line");
+    cmd->add_option("--customer-type", *req->mutable_customer_type(), "customer type");
     cmd->add_option("--split", *splits, "credit split REP=SHARE, e.g. bob=25% (repeatable)");
     ctl.SetRequestAction(
         cmd, req, &Stub::ConvertLead,

@@ -138,7 +138,7 @@ TEST_F(ActivityCommandsTest, LeadToDealToOrderShowsMoneyWithCurrency) {
   // No --title: the deal takes the lead's ("Fleet", in the deal list below).
   Result converted = Run({"activity", "lead", "convert", "l1", "--deal", "d1", "--amount",
                           "12345.67", "--split", "alice=75%", "--split", "bob=25%",
-                          "--expected-close", "2026-12-15"});
+                          "--expected-close", "2026-12-15", "--customer-type", "fleet"});
   ASSERT_EQ(converted.exit_code, 0) << converted.err;
   EXPECT_THAT(converted.out, Contains("status    converted"));
   EXPECT_THAT(converted.out, Contains("amount          CNY 12,345.67"));
@@ -168,6 +168,7 @@ TEST_F(ActivityCommandsTest, LeadToDealToOrderShowsMoneyWithCurrency) {
   nlohmann::json deal = Json({"activity", "deal", "get", "d1"});
   EXPECT_EQ(deal["deal"]["amount"]["minor_units"], "1200000");
   EXPECT_EQ(deal["deal"]["orders"][0]["external_order_id"], "erp-1");
+  EXPECT_EQ(deal["deal"]["customer_type"], "fleet");
 
   Result lost = Run({"activity", "deal", "reopen", "d1", "--to", "proposal", "--reason", "x"});
   EXPECT_EQ(lost.exit_code, 1);

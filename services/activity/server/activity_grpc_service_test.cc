@@ -417,6 +417,79 @@ TEST_F(ActivityGrpcTest, LeadConvertsIntoADeal) {
   EXPECT_EQ(Head(), head);
 }
 
+// The transitions the other tests do not take, each over gRPC, then read back.
+TEST_F(ActivityGrpcTest, CancelDisqualifyLoseReopenAndReadBack) {
+  RegisterCustomer("c1");
+  v1::PlanVisitRequest plan;
+  plan.set_request_id(NextRequestId());
+  plan.set_visit_id("v9");
+  plan.set_rep_id("alice");
+  plan.set_customer_id("c1");
+  *plan.mutable_planned_at() = ToTimestamp(clock_.Now() + absl::Hours(3));
+  ASSERT_OK(Call(&Stub::PlanVisit, plan).status());
+  v1::CancelVisitRequest cancel;
+  cancel.set_request_id(NextRequestId());
+  cancel.set_visit_id("v9");
+  cancel.set_reason("customer moved the meeting out");
+  ASSERT_OK_AND_ASSIGN(auto cancelled, Call(&Stub::CancelVisit, cancel));
+  EXPECT_EQ(cancelled.visit().status(), v1::VISIT_STATUS_CANCELLED);
+
+  v1::CreateLeadRequest lead;
+  lead.set_request_id(NextRequestId());
+  lead.set_lead_id("l9");
+  lead.set_rep_id("alice");
+  lead.set_title("Enquiry");
+  ASSERT_OK(Call(&Stub::CreateLead, lead).status());
+  v1::DisqualifyLeadRequest disqualify;
+  disqualify.set_request_id(NextRequestId());
+  disqualify.set_lead_id("l9");
+  disqualify.set_reason("no budget");
+  ASSERT_OK(Call(&Stub::DisqualifyLead, disqualify).status());
+  v1::GetLeadRequest get_lead;
+  get_lead.set_lead_id("l9");
+  ASSERT_OK_AND_ASSIGN(auto got_lead, Call(&Stub::GetLead, get_lead));
+  EXPECT_EQ(got_lead.lead().status(), v1::LEAD_STATUS_DISQUALIFIED);
+
+  v1::OpenDealRequest open;
+  open.set_request_id(NextRequestId());
+  open.set_deal_id("d9");
+  open.set_rep_id("alice");
+  open.set_customer_id("c1");
+  open.set_title("Fleet");
+  open.mutable_amount()->set_currency_code("CNY");
+  open.mutable_amount()->set_minor_units(500000);
+  ASSERT_OK(Call(&Stub::OpenDeal, open).status());
+  v1::LoseDealRequest lose;
+  lose.set_request_id(NextRequestId());
+  lose.set_deal_id("d9");
+  lose.set_reason("went with a competitor");
+  ASSERT_OK_AND_ASSIGN(auto lost, Call(&Stub::LoseDeal, lose));
+  EXPECT_EQ(lost.deal().stage(), v1::DEAL_STAGE_LOST);
+  EXPECT_EQ(lost.deal().lost_reason(), "went with a competitor");
+  v1::ReopenDealRequest reopen;
+  reopen.set_request_id(NextRequestId());
+  reopen.set_deal_id("d9");
+  reopen.set_to_stage(v1::DEAL_STAGE_NEGOTIATION);
+  reopen.set_reason("competitor fell through");
+  ASSERT_OK_AND_ASSIGN(auto reopened, Call(&Stub::ReopenDeal, reopen));
+  EXPECT_EQ(reopened.deal().stage(), v1::DEAL_STAGE_NEGOTIATION);
+  reopen.set_request_id(NextRequestId());
+  EXPECT_THAT(Call(&Stub::ReopenDeal, reopen),
+              StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("only a lost deal")));
+
+  v1::LogCallRequest log;
+  log.set_request_id(NextRequestId());
+  *log.mutable_call() = CallRecordOf("get-1");
+  ASSERT_OK_AND_ASSIGN(auto logged, Call(&Stub::LogCall, log));
+  v1::GetCallRequest get_call;
+  get_call.set_call_id(logged.call().call_id());
+  ASSERT_OK_AND_ASSIGN(auto got_call, Call(&Stub::GetCall, get_call));
+  EXPECT_EQ(got_call.call().rep_id(), "alice");
+  EXPECT_EQ(got_call.call().duration_seconds(), 120);
+  get_call.set_call_id("call-nope");
+  EXPECT_THAT(Call(&Stub::GetCall, get_call), StatusIs(absl::StatusCode::kNotFound));
+}
+
 // Leads and deals name registered customers only (calls may come before the customer).
 TEST_F(ActivityGrpcTest, LeadsAndDealsNeedARegisteredCustomer) {
   v1::CreateLeadRequest lead;
