@@ -176,7 +176,11 @@ TEST_F(AnalyticsServiceTest, BusinessGaugesAtCompanyRegionAndTeamLevelOnly) {
         "period=\"month\",scope=\"\"}";
     std::optional<v1::Attainment> old_target;
     for (const v1::Attainment& a : targets.attainments()) {
-      if (a.key().scope().kind() == common::v1::SCOPE_KIND_COMPANY) old_target = a;
+      if (a.key().scope().kind() == common::v1::SCOPE_KIND_COMPANY &&
+          a.key().metric() == targets::v1::METRIC_REVENUE &&
+          a.key().period().kind() == common::v1::PERIOD_KIND_MONTH) {
+        old_target = a;
+      }
     }
     ASSERT_TRUE(old_target.has_value());
     ASSERT_LT(std::string("a-successor"), old_target->target_id());  // listed before it
@@ -237,7 +241,13 @@ TEST_F(AnalyticsServiceTest, BusinessGaugesAtCompanyRegionAndTeamLevelOnly) {
   ASSERT_OK(service_->gauges()->Refresh());
   std::ostringstream march;
   prometheus::TextSerializer().Serialize(march, registry_->Collect());
-  EXPECT_THAT(march.str(), Not(HasSubstr("salesperf_business_attainment_ratio{")));
+  // March: January's targets are gone; the fiscal quarter FY2026-Q4 (January to March) is
+  // the current quarter's.
+  EXPECT_THAT(march.str(), Not(HasSubstr("salesperf_business_attainment_ratio{level=\"team\"")));
+  EXPECT_THAT(march.str(), HasSubstr("salesperf_business_attainment_ratio{level=\"company\","
+                                     "metric=\"calls\",period=\"quarter\",scope=\"\"}"));
+  EXPECT_THAT(march.str(), Not(HasSubstr("salesperf_business_attainment_ratio{level=\"company\","
+                                         "metric=\"revenue\"")));
 }
 
 }  // namespace

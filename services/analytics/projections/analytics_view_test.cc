@@ -729,29 +729,68 @@ TEST_F(AnalyticsHistoryTest, TrendAndFunnel) {
   EXPECT_EQ(f.stages(4).count(), year["won"]);
 }
 
+// Every target of the history (every metric kind, every scope kind, a month and a fiscal
+// quarter), as of 2026-01-20, against the oracle: actual, pace, projection and status.
 TEST_F(AnalyticsHistoryTest, AttainmentOfEveryTarget) {
   const AnalyticsQueries queries = Queries();
   v1::GetAttainmentRequest request;
   request.set_as_of_day("2026-01-20");
   ASSERT_OK_AND_ASSIGN(v1::GetAttainmentResponse response, queries.GetAttainment(request));
-  ASSERT_EQ(response.attainments_size(), 1 + 3 + 6);
+  ASSERT_EQ(response.attainments_size(), 1 + 3 + 6 + 5 + 1);
+  std::set<std::pair<int, int>> seen;  // (metric, scope kind)
   for (const v1::Attainment& a : response.attainments()) {
     SCOPED_TRACE(a.target_id());
+    seen.insert({a.key().metric(), a.key().scope().kind()});
+    const bool fiscal = a.key().period().kind() == common::v1::PERIOD_KIND_FISCAL_QUARTER;
+    EXPECT_EQ(a.key().period().id(), fiscal ? "FY2026-Q4" : "2026-01");
     auto e = oracle_->Sum(a.key().scope(), "2026-01-01", "2026-01-20");
-    const int64_t actual = a.key().metric() == tg::METRIC_REVENUE ? e["revenue"] : e["calls"];
+    bool additive = true;
+    int64_t actual = 0;
+    switch (a.key().metric()) {
+      case tg::METRIC_REVENUE:
+        actual = e["revenue"];
+        break;
+      case tg::METRIC_CALLS:
+        actual = e["calls"];
+        break;
+      case tg::METRIC_VISITS:
+        actual = e["done"];
+        break;
+      case tg::METRIC_DEALS_WON:
+        actual = e["won"];
+        break;
+      case tg::METRIC_CONVERSION_RATE:
+        additive = false;
+        actual = e["won"] + e["lost"] > 0 ? Ratio(e["won"], 10000, e["won"] + e["lost"]) : 0;
+        break;
+      case tg::METRIC_CSAT:
+        additive = false;
+        actual = Ratio(e["csat_satisfied"], 10000, e["csat_n"]);
+        break;
+      default:
+        ADD_FAILURE() << "unexpected metric " << a.key().metric();
+    }
     EXPECT_EQ(a.actual(), actual);
-    // January 2026: 22 weekdays, minus the holiday on 01-02: 21; 13 elapsed by 01-20.
-    EXPECT_EQ(a.working_days(), 21);
-    EXPECT_EQ(a.working_days_elapsed(), 13);
-    EXPECT_EQ(a.expected_to_date(), Ratio(a.target(), 13, 21));
-    EXPECT_EQ(a.projected_straight_line(), Ratio(actual, 21, 13));
+    // January 2026: 22 weekdays, minus the holiday on 01-02: 21; 13 elapsed by 01-20. The
+    // fiscal quarter (January to March) has 21 + 20 + 22 working days.
+    const int64_t working = fiscal ? oracle_->WorkingDays("2026-01-01", "2026-03-31")
+                                   : oracle_->WorkingDays("2026-01-01", "2026-01-31");
+    const int64_t elapsed = oracle_->WorkingDays("2026-01-01", "2026-01-20");
+    EXPECT_EQ(working, fiscal ? 63 : 21);
+    EXPECT_EQ(elapsed, 13);
+    EXPECT_EQ(a.working_days(), working);
+    EXPECT_EQ(a.working_days_elapsed(), elapsed);
+    const int64_t expected = additive ? Ratio(a.target(), elapsed, working) : a.target();
+    EXPECT_EQ(a.expected_to_date(), expected);
+    EXPECT_EQ(a.projected_straight_line(), additive ? Ratio(actual, working, elapsed) : actual);
     const v1::AttainmentStatus status =
-        actual * 10000 >= a.expected_to_date() * 10000  ? v1::ATTAINMENT_STATUS_ON_TRACK
-        : actual * 10000 >= a.expected_to_date() * 8000 ? v1::ATTAINMENT_STATUS_AT_RISK
-                                                        : v1::ATTAINMENT_STATUS_OFF_TRACK;
+        actual * 10000 >= expected * 10000  ? v1::ATTAINMENT_STATUS_ON_TRACK
+        : actual * 10000 >= expected * 8000 ? v1::ATTAINMENT_STATUS_AT_RISK
+                                            : v1::ATTAINMENT_STATUS_OFF_TRACK;
     EXPECT_EQ(a.status(), status);
     EXPECT_EQ(a.target_status(), tg::TARGET_STATUS_APPROVED);
   }
+  EXPECT_EQ(seen.size(), 9u);  // revenue x 3 scope kinds, calls x 2, and one of each other
 }
 
 // DESIGN.md section 4: rows do not depend on the interleaving of sources; duplicates and

@@ -111,28 +111,46 @@ History Builder::Build() {
     h_.rep_ids.push_back(e.rep_id());
     org(e);
   }
-  // Targets for the company, each region and each team: revenue and calls, first month.
-  const std::string month = DayId(options_.first_day).substr(0, 7);
+  // Targets, approved: revenue and calls of the company, each region and each team for the
+  // first month; one of each other kind of metric and scope (a rep's revenue, the
+  // company's conversion rate and visits, a region's CSAT, a team's deals won) for that
+  // month; and the company's calls for the fiscal quarter (fiscal years start in April).
+  struct TargetPeriod {
+    std::string id;
+    common::v1::PeriodKind kind;
+    absl::CivilDay first, last;
+  };
+  const absl::CivilMonth first_month(options_.first_day);
+  const TargetPeriod month{DayId(options_.first_day).substr(0, 7), common::v1::PERIOD_KIND_MONTH,
+                           absl::CivilDay(first_month), absl::CivilDay(first_month + 1) - 1};
+  const int fiscal_index = static_cast<int>((first_month.month() - 4 + 12) % 12) / 3;  // 0..3
+  const absl::CivilMonth fiscal_start = first_month - (first_month.month() - 4 + 12) % 12 % 3;
+  const TargetPeriod fiscal_quarter{
+      absl::StrCat("FY", first_month.year() + (first_month.month() >= 4 ? 1 : 0), "-Q",
+                   fiscal_index + 1),
+      common::v1::PERIOD_KIND_FISCAL_QUARTER, absl::CivilDay(fiscal_start),
+      absl::CivilDay(fiscal_start + 3) - 1};
   int target_no = 0;
   auto target = [&](common::v1::ScopeKind kind, const std::string& id, tg::Metric metric,
-                    int64_t value) {
+                    int64_t value, const TargetPeriod& period) {
     tg::TargetDrafted d;
     d.set_target_id(absl::StrCat("target-", target_no++));
     d.mutable_key()->mutable_scope()->set_kind(kind);
     d.mutable_key()->mutable_scope()->set_id(id);
     d.mutable_key()->set_metric(metric);
-    d.mutable_key()->mutable_period()->set_id(month);
-    d.mutable_key()->mutable_period()->set_kind(common::v1::PERIOD_KIND_MONTH);
+    d.mutable_key()->mutable_period()->set_id(period.id);
+    d.mutable_key()->mutable_period()->set_kind(period.kind);
     d.set_name(absl::StrCat("target ", target_no));
     if (metric == tg::METRIC_REVENUE) {
       d.mutable_value()->mutable_money()->set_currency_code("CNY");
       d.mutable_value()->mutable_money()->set_minor_units(value);
+    } else if (metric == tg::METRIC_CONVERSION_RATE || metric == tg::METRIC_CSAT) {
+      d.mutable_value()->set_ratio_bp(value);
     } else {
       d.mutable_value()->set_count(value);
     }
-    const absl::CivilMonth m(options_.first_day);
-    d.set_period_first_day(DayId(absl::CivilDay(m)));
-    d.set_period_last_day(DayId(absl::CivilDay(m + 1) - 1));
+    d.set_period_first_day(DayId(period.first));
+    d.set_period_last_day(DayId(period.last));
     const std::string stream = absl::StrCat("target-", d.target_id());
     Emit(h_.targets, "targets", stream, t0, d);
     tg::TargetApproved a;
@@ -141,11 +159,17 @@ History Builder::Build() {
     *a.mutable_value() = d.value();
     Emit(h_.targets, "targets", stream, t0, a);
   };
-  target(common::v1::SCOPE_KIND_COMPANY, "", tg::METRIC_REVENUE, 50'000'000);
+  target(common::v1::SCOPE_KIND_COMPANY, "", tg::METRIC_REVENUE, 50'000'000, month);
   for (const std::string& r : h_.region_ids)
-    target(common::v1::SCOPE_KIND_REGION, r, tg::METRIC_CALLS, 300);
+    target(common::v1::SCOPE_KIND_REGION, r, tg::METRIC_CALLS, 300, month);
   for (const std::string& t : h_.team_ids)
-    target(common::v1::SCOPE_KIND_TEAM, t, tg::METRIC_REVENUE, 8'000'000);
+    target(common::v1::SCOPE_KIND_TEAM, t, tg::METRIC_REVENUE, 8'000'000, month);
+  target(common::v1::SCOPE_KIND_REP, h_.rep_ids[0], tg::METRIC_REVENUE, 2'000'000, month);
+  target(common::v1::SCOPE_KIND_COMPANY, "", tg::METRIC_CONVERSION_RATE, 2500, month);
+  target(common::v1::SCOPE_KIND_COMPANY, "", tg::METRIC_VISITS, 100, month);
+  target(common::v1::SCOPE_KIND_REGION, h_.region_ids[0], tg::METRIC_CSAT, 8000, month);
+  target(common::v1::SCOPE_KIND_TEAM, h_.team_ids[0], tg::METRIC_DEALS_WON, 5, month);
+  target(common::v1::SCOPE_KIND_COMPANY, "", tg::METRIC_CALLS, 3000, fiscal_quarter);
 
   // Moves: later than the rep's current placement; the org stream is ordered, the
   // cross-source interleaving makes many of them backdated relative to activity.
