@@ -54,6 +54,10 @@ absl::StatusOr<std::unique_ptr<ActivityService>> ActivityService::Open(
   grpc_options.actor_from_metadata = o.env.actor_from_metadata;
   grpc_options.risk_queries = service->risk_queries_.get();
   grpc_options.risk_commands = service->risk_commands_.get();
+  *grpc_options.risk_rules.mutable_rules() = o.risk.ToProto();
+  grpc_options.risk_rules.set_time_zone(o.risk.time_zone.name());
+  grpc_options.risk_rules.set_max_evidence(o.risk.max_evidence);
+  grpc_options.risk_rules.set_check_in_threshold_meters(o.check_in_threshold_meters);
   service->grpc_service_ =
       std::make_unique<ActivityGrpcService>(service->application_.get(), grpc_options);
   return service;

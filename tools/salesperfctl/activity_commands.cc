@@ -1048,6 +1048,31 @@ void AddRiskCommands(Ctl& ctl, CLI::App* group) {
         });
   }
   {
+    auto req = std::make_shared<v1::GetRiskRulesRequest>();
+    CLI::App* cmd = group->add_subcommand("rules", "Show the thresholds the 跑单 rules run with");
+    ctl.SetRequestAction(cmd, req, &Stub::GetRiskRules, [&ctl](const v1::GetRiskRulesResponse& r) {
+      const v1::RiskRuleConfig& c = r.rules();
+      auto hours = [](const google::protobuf::Duration& d) {
+        return absl::StrCat(d.seconds() / 3600, " h");
+      };
+      PrintFields(
+          ctl.out(),
+          {{"time zone", r.time_zone()},
+           {"frequent plan changes",
+            absl::StrCat("more than ", c.max_plan_changes(), " in ", hours(c.plan_change_window()))},
+           {"visits without check-in", absl::StrCat("at least ", c.min_visits_without_check_in(),
+                                                    " in ", hours(c.no_check_in_window()))},
+           {"short connected calls",
+            absl::StrCat("at least ", c.min_short_calls(), " under ", c.short_call_seconds(),
+                         " s, at least ", c.min_short_call_share_percent(), "% of a day's")},
+           {"check-in too far", absl::StrCat("beyond ", Measure(r.check_in_threshold_meters()),
+                                             " m (plus accuracy, at most doubled)")},
+           {"won then cancelled",
+            absl::StrCat("won in the last ", c.won_near_period_end_days(), " days of a month")},
+           {"evidence per flag", absl::StrCat("at most ", r.max_evidence())}});
+    });
+  }
+  {
     auto req = std::make_shared<v1::GetRiskFlagRequest>();
     CLI::App* cmd = group->add_subcommand("get", "Show a risk flag and its evidence");
     cmd->add_option("flag,--flag", *req->mutable_flag_id(), "flag id")->required();

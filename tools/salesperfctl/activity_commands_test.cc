@@ -267,6 +267,18 @@ TEST_F(ActivityCommandsTest, ImportCallsFromASpreadsheetExportTwice) {
   EXPECT_EQ(alice["calls"].size(), 1u);
 }
 
+TEST_F(ActivityCommandsTest, RiskRulesShowTheThresholdsInForce) {
+  Result r = Run({"activity", "risk", "rules"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_THAT(r.out, Contains("time zone                Asia/Shanghai"));
+  EXPECT_THAT(r.out, Contains("frequent plan changes    more than 3 in 168 h"));
+  EXPECT_THAT(r.out, Contains("short connected calls    at least 10 under 10 s, at least 50% of a "
+                              "day's"));
+  nlohmann::json j = Json({"activity", "risk", "rules"});
+  EXPECT_EQ(j["rules"]["won_near_period_end_days"], 3);
+  EXPECT_EQ(j["check_in_threshold_meters"], 500);
+}
+
 TEST_F(ActivityCommandsTest, RiskFlagsListAndMissingFlag) {
   Result list = Run({"activity", "risk", "list", "--include-cleared"});
   ASSERT_EQ(list.exit_code, 0) << list.err;

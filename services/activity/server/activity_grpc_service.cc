@@ -105,6 +105,16 @@ grpc::ServerUnaryReactor* ActivityGrpcService::GetRiskFlag(grpc::CallbackServerC
       });
 }
 
+grpc::ServerUnaryReactor* ActivityGrpcService::GetRiskRules(grpc::CallbackServerContext* c,
+                                                            const v1::GetRiskRulesRequest* req,
+                                                            v1::GetRiskRulesResponse* resp) {
+  return Serve(c, req, resp,
+               [this](const CallContext&,
+                      const v1::GetRiskRulesRequest&) -> absl::StatusOr<v1::GetRiskRulesResponse> {
+                 return options_.risk_rules;
+               });
+}
+
 grpc::ServerUnaryReactor* ActivityGrpcService::ClearRiskFlag(grpc::CallbackServerContext* c,
                                                              const v1::ClearRiskFlagRequest* req,
                                                              v1::ClearRiskFlagResponse* resp) {

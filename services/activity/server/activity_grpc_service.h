@@ -41,6 +41,8 @@ struct ActivityGrpcServiceOptions {
   // answer UNIMPLEMENTED).
   const risk::RiskQueries* risk_queries = nullptr;
   risk::RiskCommands* risk_commands = nullptr;
+  // What GetRiskRules answers: the thresholds in force. Default: empty.
+  v1::GetRiskRulesResponse risk_rules;
 };
 
 class ActivityGrpcService final : public v1::ActivityService::CallbackService {
@@ -83,6 +85,7 @@ class ActivityGrpcService final : public v1::ActivityService::CallbackService {
   SALESPERF_ACTIVITY_UNARY(ListDeals)
   SALESPERF_ACTIVITY_UNARY(ListRiskFlags)
   SALESPERF_ACTIVITY_UNARY(ClearRiskFlag)
+  SALESPERF_ACTIVITY_UNARY(GetRiskRules)
 #undef SALESPERF_ACTIVITY_UNARY
 
   grpc::ServerUnaryReactor* GetRiskFlag(grpc::CallbackServerContext* c,
