@@ -743,6 +743,7 @@ void AddCallCommands(Ctl& ctl, CLI::App* group) {
     cmd->add_option("--team", *req->mutable_team_id(), "team id (on the call's day)");
     cmd->add_option("--region", *req->mutable_region_id(), "region id (on the call's day)");
     cmd->add_option("--customer", *req->mutable_customer_id(), "customer id");
+    cmd->add_option("--lead", *req->mutable_lead_id(), "lead id");
     cmd->add_option("--from", *req->mutable_from_day(), "first day, YYYY-MM-DD");
     cmd->add_option("--to", *req->mutable_to_day(), "last day, YYYY-MM-DD");
     AddEnumOption<v1::CallOutcome>(ctl, cmd, "--outcome", *outcome, "only calls with this outcome");
@@ -990,6 +991,12 @@ void AddDealCommands(Ctl& ctl, CLI::App* group) {
     cmd->add_option("--rep", *req->mutable_rep_id(), "owner rep id");
     AddEnumOption<v1::DealStage>(ctl, cmd, "--stage", *stage, "only deals at this stage");
     cmd->add_option("--customer", *req->mutable_customer_id(), "customer id");
+    cmd->add_option("--team", *req->mutable_team_id(), "team id (the owner's now)");
+    cmd->add_option("--region", *req->mutable_region_id(), "region id (the owner's now)");
+    cmd->add_option("--close-from", *req->mutable_expected_close_from(),
+                    "expected close on or after, YYYY-MM-DD");
+    cmd->add_option("--close-to", *req->mutable_expected_close_to(),
+                    "expected close on or before, YYYY-MM-DD");
     AddPageOptions(cmd, *page);
     ctl.SetRequestAction(
         cmd, req, &Stub::ListDeals,
@@ -1007,7 +1014,8 @@ void AddDealCommands(Ctl& ctl, CLI::App* group) {
         [stage, page](v1::ListDealsRequest& r) {
           r.set_stage(EnumFromChoice<v1::DealStage>(*stage));
           SetPage(*page, r.mutable_page());
-          return "";
+          const std::string error = CheckDate("--close-from", r.expected_close_from());
+          return error.empty() ? CheckDate("--close-to", r.expected_close_to()) : error;
         });
   }
 }

@@ -249,6 +249,7 @@ absl::StatusOr<v1::ListCallsResponse> ActivityQueries::ListCalls(
     const v1::ListCallsRequest& r) const {
   FieldViolations v;
   CheckDatedFilters(v, r);
+  CheckOptionalId(v, "lead_id", r.lead_id());
   if (!v1::CallOutcome_IsValid(r.outcome())) v.Add("outcome", "unknown outcome");
   ASSIGN_OR_RETURN(PageSpec page, ParsePage(r.page(), v));
   RETURN_IF_ERROR(v.ToStatus());
@@ -257,6 +258,7 @@ absl::StatusOr<v1::ListCallsResponse> ActivityQueries::ListCalls(
       db_, DatedScan(keys::kCallsView, "k", r), page,
       [&](const v1::Call& call, const ReadSnapshot* snapshot) -> absl::StatusOr<bool> {
         if (!r.customer_id().empty() && call.customer_id() != r.customer_id()) return false;
+        if (!r.lead_id().empty() && call.lead_id() != r.lead_id()) return false;
         if (r.outcome() != v1::CALL_OUTCOME_UNSPECIFIED && call.outcome() != r.outcome()) {
           return false;
         }
@@ -301,6 +303,14 @@ absl::StatusOr<v1::ListDealsResponse> ActivityQueries::ListDeals(
   FieldViolations v;
   CheckOptionalId(v, "rep_id", r.rep_id());
   CheckOptionalId(v, "customer_id", r.customer_id());
+  CheckOptionalId(v, "team_id", r.team_id());
+  CheckOptionalId(v, "region_id", r.region_id());
+  CheckOptionalDate(v, "expected_close_from", r.expected_close_from());
+  CheckOptionalDate(v, "expected_close_to", r.expected_close_to());
+  if (!r.expected_close_from().empty() && !r.expected_close_to().empty() &&
+      r.expected_close_from() > r.expected_close_to()) {
+    v.Add("expected_close_to", "must not be before expected_close_from");
+  }
   if (!v1::DealStage_IsValid(r.stage())) v.Add("stage", "unknown stage");
   ASSIGN_OR_RETURN(PageSpec page, ParsePage(r.page(), v));
   RETURN_IF_ERROR(v.ToStatus());
@@ -320,9 +330,19 @@ absl::StatusOr<v1::ListDealsResponse> ActivityQueries::ListDeals(
   v1::ListDealsResponse response;
   RETURN_IF_ERROR(ScanPage<v1::Deal>(
       db_, scan, page,
-      [&](const v1::Deal& deal, const ReadSnapshot*) -> absl::StatusOr<bool> {
+      [&](const v1::Deal& deal, const ReadSnapshot* snapshot) -> absl::StatusOr<bool> {
         if (by_stage && deal.stage() != r.stage()) return false;
-        return r.customer_id().empty() || deal.customer_id() == r.customer_id();
+        if (!r.customer_id().empty() && deal.customer_id() != r.customer_id()) return false;
+        const std::string& close = deal.expected_close_date();
+        if (!r.expected_close_from().empty() &&
+            (close.empty() || close < r.expected_close_from())) {
+          return false;
+        }
+        if (!r.expected_close_to().empty() && (close.empty() || close > r.expected_close_to())) {
+          return false;
+        }
+        // The owner's placement now: the latest effective date there is.
+        return InPlacement(deal.rep_id(), "9999-12-31", r.team_id(), r.region_id(), snapshot);
       },
       response.mutable_deals(), response.mutable_page()));
   return response;

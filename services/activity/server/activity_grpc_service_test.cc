@@ -2,6 +2,7 @@
 // targets store.
 #include <optional>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
@@ -281,6 +282,57 @@ TEST_F(ActivityGrpcTest, CallsOnALeadCarryTheLeadsCustomer) {
   ASSERT_OK_AND_ASSIGN(auto imported, Call(&Stub::GetCall, get));
   EXPECT_EQ(imported.call().customer_id(), "c1");
   EXPECT_EQ(imported.call().lead_id(), "l-c1");
+
+  v1::ListCallsRequest by_lead;
+  by_lead.set_lead_id("l-c1");
+  ASSERT_OK_AND_ASSIGN(auto on_l_c1, Call(&Stub::ListCalls, by_lead));
+  EXPECT_THAT(on_l_c1.calls(), SizeIs(2));
+  for (const v1::Call& c : on_l_c1.calls()) EXPECT_EQ(c.lead_id(), "l-c1");
+}
+
+// Deals by the owner's team or region now (alice moved to t-bj, north; bob is in t-sh,
+// east) and by expected close date.
+TEST_F(ActivityGrpcTest, ListDealsByTeamRegionAndExpectedClose) {
+  RegisterCustomer("c1");
+  for (const auto& [deal, rep, close] :
+       {std::tuple{"d-a1", "alice", "2026-12-10"}, std::tuple{"d-a2", "alice", "2027-01-20"},
+        std::tuple{"d-b1", "bob", "2026-12-20"}}) {
+    v1::OpenDealRequest open;
+    open.set_request_id(NextRequestId());
+    open.set_deal_id(deal);
+    open.set_rep_id(rep);
+    open.set_customer_id("c1");
+    open.set_title("Fleet");
+    open.mutable_amount()->set_currency_code("CNY");
+    open.mutable_amount()->set_minor_units(1000);
+    open.set_expected_close_date(close);
+    ASSERT_OK(Call(&Stub::OpenDeal, open).status());
+  }
+  auto ids = [&](const v1::ListDealsRequest& request) {
+    std::vector<std::string> out;
+    absl::StatusOr<v1::ListDealsResponse> response = Call(&Stub::ListDeals, request);
+    EXPECT_OK(response.status());
+    if (response.ok()) {
+      for (const v1::Deal& d : response->deals()) out.push_back(d.deal_id());
+    }
+    return out;
+  };
+  v1::ListDealsRequest r;
+  r.set_team_id("t-bj");
+  EXPECT_THAT(ids(r), ElementsAre("d-a1", "d-a2"));
+  r.Clear();
+  r.set_region_id("east");
+  EXPECT_THAT(ids(r), ElementsAre("d-b1"));
+  r.Clear();
+  r.set_expected_close_from("2026-12-01");
+  r.set_expected_close_to("2026-12-31");
+  EXPECT_THAT(ids(r), ElementsAre("d-a1", "d-b1"));
+  r.set_team_id("t-bj");
+  EXPECT_THAT(ids(r), ElementsAre("d-a1"));
+  r.Clear();
+  r.set_expected_close_from("2027-01-01");
+  r.set_expected_close_to("2026-12-01");
+  EXPECT_THAT(Call(&Stub::ListDeals, r), StatusIs(absl::StatusCode::kInvalidArgument));
 }
 
 TEST_F(ActivityGrpcTest, LogCallDeduplicatesOnThePhoneSystemsId) {
