@@ -430,6 +430,17 @@ ConvertLead Convert() {
   return c;
 }
 
+// Lead l1 (alice's, customer c1) converted into deal d1.
+v1::ActivityEvent LeadConvertedEvent() {
+  v1::ActivityEvent e;
+  v1::LeadConverted* x = e.mutable_lead_converted();
+  x->set_lead_id("l1");
+  x->set_rep_id("alice");
+  x->set_customer_id("c1");
+  x->set_deal_id("d1");
+  return e;
+}
+
 TEST(LeadTest, CreateDisqualify) {
   LeadSpec(DecideCreateLead).Given({}).When(NewLead()).ThenEvents({LeadCreatedEvent()});
   LeadSpec(DecideCreateLead)
@@ -452,12 +463,7 @@ TEST(LeadTest, CreateDisqualify) {
 }
 
 TEST(LeadTest, ConvertOpensTheDeal) {
-  v1::ActivityEvent converted;
-  v1::LeadConverted* x = converted.mutable_lead_converted();
-  x->set_lead_id("l1");
-  x->set_rep_id("alice");
-  x->set_customer_id("c1");
-  x->set_deal_id("d1");
+  const v1::ActivityEvent converted = LeadConvertedEvent();
   v1::ActivityEvent opened = DealOpenedEvent();
   opened.mutable_deal_opened()->set_lead_id("l1");
   auto spec = LeadSpec(DecideConvertLead);
@@ -472,12 +478,7 @@ TEST(LeadTest, ConvertOpensTheDeal) {
 TEST(LeadTest, ConvertWithoutATitleNamesTheDealAfterTheLead) {
   ConvertLead c = Convert();
   c.request.clear_title();
-  v1::ActivityEvent converted;
-  v1::LeadConverted* x = converted.mutable_lead_converted();
-  x->set_lead_id("l1");
-  x->set_rep_id("alice");
-  x->set_customer_id("c1");
-  x->set_deal_id("d1");
+  const v1::ActivityEvent converted = LeadConvertedEvent();
   v1::ActivityEvent opened = DealOpenedEvent();
   opened.mutable_deal_opened()->set_lead_id("l1");
   opened.mutable_deal_opened()->set_title("Inbound enquiry");
