@@ -7,6 +7,7 @@
 #include <fstream>
 #include <sstream>
 #include <functional>
+#include <iterator>
 #include <map>
 #include <memory>
 #include <optional>
@@ -247,51 +248,78 @@ CLI::Option* AddEnumOption(Ctl& ctl, CLI::App* cmd, const std::string& flag, std
 
 // --- CSV.
 
-// Splits one CSV record (RFC 4180 quoting; a quoted cell may hold line breaks).
-absl::StatusOr<std::vector<std::string>> SplitCsv(const std::string& line) {
-  std::vector<std::string> cells(1);
+// Where a CSV scan stands: inside a quoted cell or not, and at the start of a cell (the
+// only place where a quote opens a quoted cell; elsewhere, as in `12" screen`, a quote is
+// an ordinary character).
+struct CsvState {
   bool quoted = false;
-  for (size_t i = 0; i < line.size(); ++i) {
-    const char c = line[i];
-    if (quoted) {
-      if (c == '"' && i + 1 < line.size() && line[i + 1] == '"') {
-        cells.back().push_back('"');
+  bool cell_start = true;
+};
+
+// Scans `text` on from `state` (RFC 4180: "" is a quote inside a quoted cell), appending
+// the cells' contents to `cells` when it is given.
+void ScanCsv(std::string_view text, CsvState& state, std::vector<std::string>* cells) {
+  for (size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (state.quoted) {
+      if (c == '"' && i + 1 < text.size() && text[i + 1] == '"') {
+        if (cells != nullptr) cells->back().push_back('"');
         ++i;
       } else if (c == '"') {
-        quoted = false;
-      } else {
-        cells.back().push_back(c);
+        state.quoted = false;
+      } else if (cells != nullptr) {
+        cells->back().push_back(c);
       }
-    } else if (c == '"') {
-      quoted = true;
     } else if (c == ',') {
-      cells.emplace_back();
-    } else if (c != '\r') {
-      cells.back().push_back(c);
+      if (cells != nullptr) cells->emplace_back();
+      state.cell_start = true;
+      continue;
+    } else if (c == '"' && state.cell_start) {
+      state.quoted = true;
+    } else if (c != '\r' && cells != nullptr) {
+      cells->back().push_back(c);
     }
+    state.cell_start = false;
   }
-  if (quoted) return absl::InvalidArgumentError("unterminated quote");
+}
+
+// Splits one CSV record (a quoted cell may hold line breaks).
+absl::StatusOr<std::vector<std::string>> SplitCsv(const std::string& record) {
+  std::vector<std::string> cells(1);
+  CsvState state;
+  ScanCsv(record, state, &cells);
+  if (state.quoted) return absl::InvalidArgumentError("unterminated quote");
   return cells;
 }
 
-// True while `record` has a quote still open (an odd number of '"'): its cell goes on
-// past the line break.
-bool QuoteOpen(const std::string& record) {
-  return std::count(record.begin(), record.end(), '"') % 2 == 1;
-}
+// Most lines one record may span: a quote left open by mistake then costs its own line
+// only, not the rest of the file.
+constexpr size_t kMaxRecordLines = 100;
 
-// Reads one CSV record into `record`: one line, or more while a quoted cell spans line
-// breaks (kept as "\n"). `line` counts the lines read. False at the end of `in`.
-bool ReadCsvRecord(std::istream& in, std::string& record, int64_t& line) {
-  if (!std::getline(in, record)) return false;
-  ++line;
-  std::string more;
-  while (QuoteOpen(record) && std::getline(in, more)) {
-    ++line;
-    if (!record.empty() && record.back() == '\r') record.pop_back();
-    absl::StrAppend(&record, "\n", more);
+// The record that starts at lines[first] into `record`: that line, or more while a quoted
+// cell spans line breaks (kept as "\n"). A quote still open after kMaxRecordLines lines
+// (or at the end) leaves the first line alone, for SplitCsv to reject. Returns the number
+// of lines the record takes.
+size_t NextCsvRecord(const std::vector<std::string>& lines, size_t first, std::string& record) {
+  auto without_cr = [](std::string_view line) {
+    return line.ends_with('\r') ? line.substr(0, line.size() - 1) : line;
+  };
+  CsvState state;
+  record = lines[first];
+  ScanCsv(record, state, nullptr);
+  size_t n = 1;
+  while (state.quoted && first + n < lines.size() && n < kMaxRecordLines) {
+    record.resize(without_cr(record).size());
+    absl::StrAppend(&record, "\n", lines[first + n]);
+    ScanCsv("\n", state, nullptr);
+    ScanCsv(lines[first + n], state, nullptr);
+    ++n;
   }
-  return true;
+  if (state.quoted) {
+    record = lines[first];
+    return 1;
+  }
+  return n;
 }
 
 // The default base request id of an import: derived from the file's bytes, so that
@@ -340,16 +368,14 @@ struct ImportOptions {
 int ImportCalls(Ctl& ctl, const ImportOptions& o) {
   std::ifstream file(o.file, std::ios::binary);
   if (!file) return ctl.UsageError(absl::StrCat("--file: cannot read ", o.file));
-  std::ostringstream bytes;
-  bytes << file.rdbuf();
+  std::string bytes{std::istreambuf_iterator<char>(file), std::istreambuf_iterator<char>()};
   if (file.bad()) return ctl.UsageError(absl::StrCat("--file: cannot read ", o.file));
-  std::istringstream in(bytes.str());
-  absl::StatusOr<std::vector<CsvCall>> rows = ReadCallsCsv(in);
-  if (!rows.ok()) return ctl.UsageError(absl::StrCat("--file: ", rows.status().message()));
   // Batch ids derive from one base id, so that re-running with the same base retries the
   // same batches (the server answers them from their records).
-  const std::string base =
-      o.request_id.empty() ? ImportRequestId(bytes.str()) : o.request_id;
+  const std::string base = o.request_id.empty() ? ImportRequestId(bytes) : o.request_id;
+  std::istringstream in(std::move(bytes));
+  absl::StatusOr<std::vector<CsvCall>> rows = ReadCallsCsv(in);
+  if (!rows.ok()) return ctl.UsageError(absl::StrCat("--file: ", rows.status().message()));
   std::vector<const CsvCall*> sent;
   std::vector<std::pair<int64_t, std::string>> rejected;  // line, reason
   for (const CsvCall& row : *rows) {
@@ -420,11 +446,13 @@ absl::StatusOr<std::vector<CsvCall>> ReadCallsCsv(std::istream& in) {
       "rep_id",           "customer_id", "lead_id", "direction",        "started_at",
       "duration_seconds", "outcome",     "notes",   "external_call_id", "phone_system",
       "call_id"};
-  std::string line;
-  int64_t number = 0;
-  if (!ReadCsvRecord(in, line, number)) return absl::InvalidArgumentError("empty file: no header");
+  std::vector<std::string> lines;
+  for (std::string line; std::getline(in, line);) lines.push_back(std::move(line));
+  if (lines.empty()) return absl::InvalidArgumentError("empty file: no header");
   // Spreadsheet exports often start with a UTF-8 byte order mark.
-  if (line.starts_with("\xEF\xBB\xBF")) line.erase(0, 3);
+  if (lines[0].starts_with("\xEF\xBB\xBF")) lines[0].erase(0, 3);
+  std::string line;
+  size_t next = NextCsvRecord(lines, 0, line);
   absl::StatusOr<std::vector<std::string>> header = SplitCsv(line);
   if (!header.ok()) return header.status();
   std::map<std::string, size_t> column;
@@ -442,9 +470,9 @@ absl::StatusOr<std::vector<CsvCall>> ReadCallsCsv(std::istream& in) {
     }
   }
   std::vector<CsvCall> rows;
-  while (true) {
-    const int64_t first_line = number + 1;
-    if (!ReadCsvRecord(in, line, number)) break;
+  while (next < lines.size()) {
+    const int64_t first_line = static_cast<int64_t>(next) + 1;
+    next += NextCsvRecord(lines, next, line);
     if (line.empty() || line == "\r") continue;
     CsvCall row;
     row.line = first_line;

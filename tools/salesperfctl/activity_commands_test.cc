@@ -239,18 +239,28 @@ TEST_F(ActivityCommandsTest, ImportCallsFromASpreadsheetExportTwice) {
         << "alice,c1,outbound,2026-11-22T10:00:00+08:00,connected,\"first line\r\nsecond, "
            "line\",own-1\r\n"
         << "bob,c1,inbound,2026-11-22T11:00:00+08:00,busy,,\r\n"
-        << "bob,c1,inbound,not-a-time,busy,,\r\n";
+        << "bob,c1,inbound,not-a-time,busy,,\r\n"
+        << "carol,c1,outbound,2026-11-22T12:00:00+08:00,connected,asked about the 12\" screen,\r\n"
+        << "bob,c1,inbound,2026-11-22T13:00:00+08:00,busy,\"never closed,\r\n"
+        << "erin,c1,inbound,2026-11-22T14:00:00+08:00,busy,,\r\n";
   }
   const std::string rejects = dir_.Sub("rejects.csv");
   Result r = Run({"activity", "import-calls", "--file", csv, "--rejects", rejects});
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_THAT(r.out, ElementsAre("rows          3", "accepted      2", "duplicates    0",
-                                 "rejected      1", "batches       1", "rejects file  " + rejects));
+  EXPECT_THAT(r.out, ElementsAre("rows          6", "accepted      4", "duplicates    0",
+                                 "rejected      2", "batches       1", "rejects file  " + rejects));
   std::ifstream in(rejects);
   std::vector<std::string> lines;
   for (std::string line; std::getline(in, line);) lines.push_back(line);
-  // The note's two lines count: the bad record starts on line 5.
-  EXPECT_THAT(lines, ElementsAre("line,reason", HasSubstr("5,\"started_at: ")));
+  // The note's two lines count: the bad record starts on line 5. A quote left open costs
+  // its own line only (7); a quote inside a cell is a character (carol's note).
+  EXPECT_THAT(lines, ElementsAre("line,reason", HasSubstr("5,\"started_at: "),
+                                 "7,\"unterminated quote\""));
+  nlohmann::json carol = Json({"activity", "call", "list", "--rep", "carol"});
+  ASSERT_EQ(carol["calls"].size(), 1u);
+  EXPECT_EQ(carol["calls"][0]["notes"], "asked about the 12\" screen");
+  nlohmann::json erin = Json({"activity", "call", "list", "--rep", "erin"});
+  EXPECT_EQ(erin["calls"].size(), 1u);
   nlohmann::json own = Json({"activity", "call", "get", "own-1"});
   EXPECT_EQ(own["call"]["notes"], "first line\nsecond, line");
   nlohmann::json listed = Json({"activity", "call", "list", "--rep", "bob"});
@@ -259,8 +269,8 @@ TEST_F(ActivityCommandsTest, ImportCallsFromASpreadsheetExportTwice) {
   Result again = Run({"activity", "import-calls", "--file", csv});
   ASSERT_EQ(again.exit_code, 0) << again.err;
   // The server answers the retried batch as it answered it the first time.
-  EXPECT_THAT(again.out, ElementsAre("rows        3", "accepted    2", "duplicates  0",
-                                     "rejected    1", "batches     1"));
+  EXPECT_THAT(again.out, ElementsAre("rows        6", "accepted    4", "duplicates  0",
+                                     "rejected    2", "batches     1"));
   listed = Json({"activity", "call", "list", "--rep", "bob"});
   EXPECT_EQ(listed["calls"].size(), 1u);
   nlohmann::json alice = Json({"activity", "call", "list", "--rep", "alice"});
