@@ -1,5 +1,6 @@
 #include "services/activity/app/activity_application.h"
 
+#include <map>
 #include <optional>
 #include <random>
 #include <set>
@@ -647,6 +648,20 @@ absl::StatusOr<ImportBatchResult> ActivityApplication::ImportCallBatch(
   ASSIGN_OR_RETURN(std::optional<RequestRecord> seen, store.LookupRequest(batch.request_id()));
   if (seen.has_value()) return replay(*seen);
 
+  // Calls on a lead alone carry the lead's customer: one read per lead and batch.
+  std::map<std::string, std::string> lead_customers;
+  auto attribute = [&](v1::CallRecord& record) -> absl::Status {
+    if (!record.customer_id().empty() || record.lead_id().empty()) return absl::OkStatus();
+    auto [it, inserted] = lead_customers.try_emplace(record.lead_id());
+    if (inserted) {
+      v1::CallRecord probe;
+      probe.set_lead_id(record.lead_id());
+      RETURN_IF_ERROR(AttributeLeadCustomer(probe));
+      it->second = probe.customer_id();
+    }
+    record.set_customer_id(it->second);
+    return absl::OkStatus();
+  };
   absl::Status last;
   for (int attempt = 0; attempt < options_.append_attempts; ++attempt) {
     eventstore::MultiAppendRequest append;
@@ -663,7 +678,7 @@ absl::StatusOr<ImportBatchResult> ActivityApplication::ImportCallBatch(
       if (versions[k] != 0) continue;
       v1::CallRecord record = batch.records(c.record);
       record.set_call_id(c.call_id);
-      RETURN_IF_ERROR(AttributeLeadCustomer(record));
+      RETURN_IF_ERROR(attribute(record));
       ASSIGN_OR_RETURN(ActivityEvents events, DecideLogCall({meta, record}, v1::Call{}));
       eventstore::StreamAppend part;
       part.stream_id = stream;
@@ -766,7 +781,6 @@ absl::StatusOr<v1::ConvertLeadResponse> ActivityApplication::ConvertLead(
   v1::ConvertLeadRequest r = request;
   r.set_deal_id(IdOr(request.deal_id(), request.request_id(), "deal"));
   RETURN_IF_ERROR(CheckIdField("deal_id", r.deal_id()));
-  RETURN_IF_ERROR(CheckCustomerRegistered(r.customer_id()));  // the lead's was checked
   const std::string fingerprint = Fingerprint(request);
   const std::string lead_stream = LeadStreamId(r.lead_id());
   eventstore::EventStore& store = *options_.store;
@@ -802,6 +816,11 @@ absl::StatusOr<v1::ConvertLeadResponse> ActivityApplication::ConvertLead(
     ASSIGN_OR_RETURN(CommandMeta meta, Meta(ctx));
     ASSIGN_OR_RETURN(ActivityEvents events,
                      DecideConvertLead({meta, r, deal_version != 0}, lead.state));
+    // The deal's customer (the request's, else the lead's, which a lead created before
+    // customers were checked may not have registered).
+    if (!events.empty()) {
+      RETURN_IF_ERROR(CheckCustomerRegistered(events[1].deal_opened().customer_id()));
+    }
     eventstore::MultiAppendRequest append;
     append.request_id = request.request_id();
     append.request_fingerprint = fingerprint;
@@ -936,7 +955,8 @@ absl::StatusOr<v1::GetDealResponse> ActivityApplication::GetDeal(
 absl::StatusOr<v1::ListDealsResponse> ActivityApplication::ListDeals(
     const v1::ListDealsRequest& request) const {
   RETURN_IF_ERROR(WaitForViews());
-  return queries_.ListDeals(request);
+  ASSIGN_OR_RETURN(CommandMeta meta, Meta(CallContext{}));
+  return queries_.ListDeals(request, DayOf(meta.now, meta.tz));
 }
 
 }  // namespace salesperf::activity

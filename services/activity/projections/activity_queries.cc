@@ -298,8 +298,8 @@ absl::StatusOr<v1::Deal> ActivityQueries::GetDeal(const std::string& deal_id) co
   return GetOrNotFound<v1::Deal>(db_, keys::kDealsView, "deal_id", deal_id, "d", "deal");
 }
 
-absl::StatusOr<v1::ListDealsResponse> ActivityQueries::ListDeals(
-    const v1::ListDealsRequest& r) const {
+absl::StatusOr<v1::ListDealsResponse> ActivityQueries::ListDeals(const v1::ListDealsRequest& r,
+                                                                  const std::string& today) const {
   FieldViolations v;
   CheckOptionalId(v, "rep_id", r.rep_id());
   CheckOptionalId(v, "customer_id", r.customer_id());
@@ -341,8 +341,8 @@ absl::StatusOr<v1::ListDealsResponse> ActivityQueries::ListDeals(
         if (!r.expected_close_to().empty() && (close.empty() || close > r.expected_close_to())) {
           return false;
         }
-        // The owner's placement now: the latest effective date there is.
-        return InPlacement(deal.rep_id(), "9999-12-31", r.team_id(), r.region_id(), snapshot);
+        // The owner's placement today (a move dated later has not happened yet).
+        return InPlacement(deal.rep_id(), today, r.team_id(), r.region_id(), snapshot);
       },
       response.mutable_deals(), response.mutable_page()));
   return response;

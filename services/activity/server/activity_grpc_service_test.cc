@@ -317,6 +317,17 @@ TEST_F(ActivityGrpcTest, ListDealsByTeamRegionAndExpectedClose) {
     }
     return out;
   };
+  // Bob moves to t-bj next month: not yet.
+  targets::v1::RepMoved moved;
+  moved.set_rep_id("bob");
+  moved.set_from_team_id("t-sh");
+  moved.set_from_region_id("east");
+  moved.set_to_team_id("t-bj");
+  moved.set_to_region_id("north");
+  moved.set_effective_from("2026-12-01");
+  AppendOrg(moved);
+  ASSERT_OK(service_->host().WaitForOwnWrites(absl::Seconds(30)));
+  ASSERT_OK(service_->CatchUp(absl::Seconds(30)));
   v1::ListDealsRequest r;
   r.set_team_id("t-bj");
   EXPECT_THAT(ids(r), ElementsAre("d-a1", "d-a2"));
@@ -562,6 +573,15 @@ TEST_F(ActivityGrpcTest, LeadsAndDealsNeedARegisteredCustomer) {
   RegisterCustomer("c-ghost");
   EXPECT_OK(Call(&Stub::OpenDeal, open).status());
   EXPECT_OK(Call(&Stub::CreateLead, lead).status());
+  v1::ConvertLeadRequest convert;
+  convert.set_request_id(NextRequestId());
+  ASSERT_OK_AND_ASSIGN(auto created, Call(&Stub::CreateLead, lead));  // the same request: replayed
+  convert.set_lead_id(created.lead().lead_id());
+  convert.set_customer_id("c-elsewhere");
+  convert.mutable_amount()->set_currency_code("CNY");
+  convert.mutable_amount()->set_minor_units(100);
+  EXPECT_THAT(Call(&Stub::ConvertLead, convert),
+              StatusIs(absl::StatusCode::kNotFound, HasSubstr("c-elsewhere is not registered")));
   v1::LogCallRequest log;
   log.set_request_id(NextRequestId());
   *log.mutable_call() = CallRecordOf("unregistered-1");

@@ -129,9 +129,10 @@ absl::Status BusinessGauges::Refresh() {
     v1::GetAttainmentRequest attainment;
     attainment.mutable_period()->set_id(period.Id());
     ASSIGN_OR_RETURN(v1::GetAttainmentResponse targets, queries_->GetAttainment(attainment));
-    // One series per key. The targets service keeps one open target per key, but a closed
-    // one may remain beside its successor: the open one wins, then the later id, so that
-    // neither overwrites the other depending on the order of the rows.
+    // One series per label set. The targets service keeps one open target per key, but a
+    // closed one may remain beside its successor, and a calendar and a fiscal quarter with
+    // the same days share labels: the open target wins, then the greater id, so that the
+    // series does not depend on the order of the rows.
     std::map<Labels, const v1::Attainment*> per_key;
     for (const v1::Attainment& a : targets.attainments()) {
       const common::v1::ScopeKind scope_kind = a.key().scope().kind();

@@ -67,8 +67,8 @@ void ComputeAttainment(const AttainmentInput& in, const AttainmentRule& rule, v1
           : (additive && in.weighted_pipeline != 0 ? in.actual + in.weighted_pipeline : straight));
   v1::AttainmentStatus status = v1::ATTAINMENT_STATUS_ON_TRACK;
   // Before the first working day nothing can be judged yet, a ratio (no deal closed, no
-  // survey answered) no more than a count.
-  if (in.working_days_elapsed > 0) {
+  // survey answered) no more than a count; once the period is over, everything is.
+  if (in.working_days_elapsed > 0 || in.period_over) {
     // actual >= expected * bp / 10000, compared exactly as actual * 10000 >= expected * bp.
     const __int128 lhs = static_cast<__int128>(in.actual) * 10000;
     if (lhs >= static_cast<__int128>(expected) * rule.on_track_bp) {

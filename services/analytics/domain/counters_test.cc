@@ -172,6 +172,12 @@ TEST(AttainmentTest, StatusRuleAndProjections) {
   in.working_days_elapsed = 1;
   ComputeAttainment(in, {}, out);
   EXPECT_EQ(out.status(), v1::ATTAINMENT_STATUS_OFF_TRACK);
+  // So is a period without a working day (a weekend), once it is over.
+  in.working_days = 0;
+  in.working_days_elapsed = 0;
+  in.period_over = true;
+  ComputeAttainment(in, {}, out);
+  EXPECT_EQ(out.status(), v1::ATTAINMENT_STATUS_OFF_TRACK);
 }
 
 TEST(AttainmentTest, OptionsAreValidated) {
