@@ -213,7 +213,7 @@ TEST_F(AnalyticsServiceTest, BusinessGaugesAtCompanyRegionAndTeamLevelOnly) {
     append("target-a-successor", approved);
     // Wait until the view has folded both.
     std::optional<v1::Attainment> successor;
-    for (int i = 0; i < 500 && !successor.has_value(); ++i) {
+    for (int i = 0; i < 3000 && !successor.has_value(); ++i) {  // up to 30 s
       v1::GetAttainmentRequest by_id;
       by_id.set_target_id("a-successor");
       absl::StatusOr<v1::GetAttainmentResponse> got = service_->queries().GetAttainment(by_id);

@@ -168,8 +168,14 @@ TEST_F(AnalyticsCommandsTest, TrendShowsEveryPointAndItsChange) {
   for (int i = 0; i < direct.points_size(); ++i) {
     const analytics::v1::TrendPoint& p = direct.points(i);
     EXPECT_THAT(table.out[i + 1], StartsWith(p.period().id()));
-    // A fall prints with its sign ("-0.25"), never as "0.0-25".
-    EXPECT_THAT(table.out[i + 1], HasSubstr(FormatHundredths(p.change()))) << table.Out();
+    // The CHANGE cell, right before CHANGE %: a fall prints with its sign ("-0.25"), never
+    // as "0.0-25".
+    std::string line = table.out[i + 1];
+    const std::string percent = FormatBasisPoints(p.change_bp());
+    ASSERT_TRUE(line.ends_with(percent)) << line;
+    line.resize(line.size() - percent.size());
+    while (!line.empty() && line.back() == ' ') line.pop_back();
+    EXPECT_TRUE(line.ends_with(" " + FormatHundredths(p.change()))) << line;
   }
 }
 

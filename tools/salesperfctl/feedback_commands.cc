@@ -33,12 +33,6 @@ bool ParseTouchpoint(const std::string& text, v1::Touchpoint& out) {
 
 std::string Score(bool has, int32_t score) { return has ? absl::StrCat(score) : "-"; }
 
-std::string Centi(int64_t centi) {
-  const char* sign = centi < 0 ? "-" : "";
-  const int64_t m = centi < 0 ? -centi : centi;
-  return absl::StrCat(sign, m / 100, ".", m % 100 < 10 ? "0" : "", m % 100);
-}
-
 void PrintRequests(Ctl& ctl, const std::vector<const v1::SurveyRequest*>& requests,
                    const std::string& next) {
   Table t({"REQUEST", "SURVEY", "REP", "TOUCHPOINT", "STATUS", "CSAT", "NPS", "EXPIRES"});
@@ -531,7 +525,7 @@ void AddReportCommands(Ctl& ctl, CLI::App* group) {
              {"expired", absl::StrCat(s.surveys_expired())},
              {"CSAT average", s.csat_count() == 0
                                   ? "-"
-                                  : absl::StrCat(Centi(s.csat_average_centi()), " of 5 (",
+                                  : absl::StrCat(FormatHundredths(s.csat_average_centi()), " of 5 (",
                                                  s.csat_count(), " scores)")},
              {"CSAT satisfied",
               s.csat_count() == 0 ? "-" : FormatBasisPoints(s.csat_satisfied_bp())},
