@@ -180,10 +180,18 @@ absl::StatusOr<CommandMeta> ActivityApplication::Meta(const CallContext& ctx) co
   return meta;
 }
 
-absl::Status ActivityApplication::AttributeLeadCustomer(v1::CallRecord& record) const {
+absl::Status ActivityApplication::AttributeLeadCustomer(
+    v1::CallRecord& record, std::map<std::string, std::string>* known) const {
   if (!record.customer_id().empty() || record.lead_id().empty()) return absl::OkStatus();
+  if (known != nullptr) {
+    if (auto it = known->find(record.lead_id()); it != known->end()) {
+      record.set_customer_id(it->second);
+      return absl::OkStatus();
+    }
+  }
   ASSIGN_OR_RETURN(Loaded<v1::Lead> lead,
                    LoadStream<v1::Lead>(*options_.store, LeadStreamId(record.lead_id()), EvolveLead));
+  if (known != nullptr) (*known)[record.lead_id()] = lead.state.customer_id();
   record.set_customer_id(lead.state.customer_id());
   return absl::OkStatus();
 }
@@ -648,20 +656,7 @@ absl::StatusOr<ImportBatchResult> ActivityApplication::ImportCallBatch(
   ASSIGN_OR_RETURN(std::optional<RequestRecord> seen, store.LookupRequest(batch.request_id()));
   if (seen.has_value()) return replay(*seen);
 
-  // Calls on a lead alone carry the lead's customer: one read per lead and batch.
-  std::map<std::string, std::string> lead_customers;
-  auto attribute = [&](v1::CallRecord& record) -> absl::Status {
-    if (!record.customer_id().empty() || record.lead_id().empty()) return absl::OkStatus();
-    auto [it, inserted] = lead_customers.try_emplace(record.lead_id());
-    if (inserted) {
-      v1::CallRecord probe;
-      probe.set_lead_id(record.lead_id());
-      RETURN_IF_ERROR(AttributeLeadCustomer(probe));
-      it->second = probe.customer_id();
-    }
-    record.set_customer_id(it->second);
-    return absl::OkStatus();
-  };
+  std::map<std::string, std::string> lead_customers;  // one read per lead and batch
   absl::Status last;
   for (int attempt = 0; attempt < options_.append_attempts; ++attempt) {
     eventstore::MultiAppendRequest append;
@@ -678,7 +673,7 @@ absl::StatusOr<ImportBatchResult> ActivityApplication::ImportCallBatch(
       if (versions[k] != 0) continue;
       v1::CallRecord record = batch.records(c.record);
       record.set_call_id(c.call_id);
-      RETURN_IF_ERROR(attribute(record));
+      RETURN_IF_ERROR(AttributeLeadCustomer(record, &lead_customers));
       ASSIGN_OR_RETURN(ActivityEvents events, DecideLogCall({meta, record}, v1::Call{}));
       eventstore::StreamAppend part;
       part.stream_id = stream;
@@ -955,8 +950,10 @@ absl::StatusOr<v1::GetDealResponse> ActivityApplication::GetDeal(
 absl::StatusOr<v1::ListDealsResponse> ActivityApplication::ListDeals(
     const v1::ListDealsRequest& request) const {
   RETURN_IF_ERROR(WaitForViews());
-  ASSIGN_OR_RETURN(CommandMeta meta, Meta(CallContext{}));
-  return queries_.ListDeals(request, DayOf(meta.now, meta.tz));
+  return queries_.ListDeals(request, [this]() -> absl::StatusOr<std::string> {
+    ASSIGN_OR_RETURN(CommandMeta meta, Meta(CallContext{}));
+    return DayOf(meta.now, meta.tz);
+  });
 }
 
 }  // namespace salesperf::activity

@@ -39,6 +39,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -182,8 +183,10 @@ class ActivityApplication {
   absl::Status WaitForViews() const;
   // A call on a lead alone is attributed to the lead's customer when the lead has one: fills
   // `record`'s customer_id from the lead's stream (consistent, not the view). Unknown
-  // leads, and leads without a customer, leave it empty.
-  absl::Status AttributeLeadCustomer(v1::CallRecord& record) const;
+  // leads, and leads without a customer, leave it empty. `known` (lead -> customer), when
+  // given, spares a batch a second read of the same lead.
+  absl::Status AttributeLeadCustomer(v1::CallRecord& record,
+                                     std::map<std::string, std::string>* known = nullptr) const;
   // OK when `customer_id` is empty or a registered customer (its stream, not the view);
   // NOT_FOUND otherwise, so that leads and deals are never attributed to a customer that
   // does not exist. (Calls are not checked: a phone system may know a customer before it

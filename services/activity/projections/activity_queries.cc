@@ -139,10 +139,15 @@ std::function<std::string(std::string_view)> RowOf(const char* row_prefix) {
   return [row_prefix](std::string_view key) { return Key({row_prefix, keys::IdOfIndexKey(key)}); };
 }
 
-void CheckDayRange(FieldViolations& v, const std::string& from, const std::string& to) {
-  CheckOptionalDate(v, "from_day", from);
-  CheckOptionalDate(v, "to_day", to);
-  if (!from.empty() && !to.empty() && from > to) v.Add("to_day", "must not be before from_day");
+// Optional days `from` and `to` (fields `from_field`, `to_field`), not in reverse order.
+void CheckDayRange(FieldViolations& v, const std::string& from, const std::string& to,
+                   const std::string& from_field = "from_day",
+                   const std::string& to_field = "to_day") {
+  CheckOptionalDate(v, from_field, from);
+  CheckOptionalDate(v, to_field, to);
+  if (!from.empty() && !to.empty() && from > to) {
+    v.Add(to_field, absl::StrCat("must not be before ", from_field));
+  }
 }
 
 // The filters the dated lists (visits, calls) share: rep, team, region, customer, days.
@@ -298,23 +303,23 @@ absl::StatusOr<v1::Deal> ActivityQueries::GetDeal(const std::string& deal_id) co
   return GetOrNotFound<v1::Deal>(db_, keys::kDealsView, "deal_id", deal_id, "d", "deal");
 }
 
-absl::StatusOr<v1::ListDealsResponse> ActivityQueries::ListDeals(const v1::ListDealsRequest& r,
-                                                                  const std::string& today) const {
+absl::StatusOr<v1::ListDealsResponse> ActivityQueries::ListDeals(
+    const v1::ListDealsRequest& r, const std::function<absl::StatusOr<std::string>()>& today) const {
   FieldViolations v;
   CheckOptionalId(v, "rep_id", r.rep_id());
   CheckOptionalId(v, "customer_id", r.customer_id());
   CheckOptionalId(v, "team_id", r.team_id());
   CheckOptionalId(v, "region_id", r.region_id());
-  CheckOptionalDate(v, "expected_close_from", r.expected_close_from());
-  CheckOptionalDate(v, "expected_close_to", r.expected_close_to());
-  if (!r.expected_close_from().empty() && !r.expected_close_to().empty() &&
-      r.expected_close_from() > r.expected_close_to()) {
-    v.Add("expected_close_to", "must not be before expected_close_from");
-  }
+  CheckDayRange(v, r.expected_close_from(), r.expected_close_to(), "expected_close_from",
+                "expected_close_to");
   if (!v1::DealStage_IsValid(r.stage())) v.Add("stage", "unknown stage");
   ASSIGN_OR_RETURN(PageSpec page, ParsePage(r.page(), v));
   RETURN_IF_ERROR(v.ToStatus());
   const bool by_stage = r.stage() != v1::DEAL_STAGE_UNSPECIFIED;
+  std::string placed_on;  // today, read only when a team or region filters
+  if (!r.team_id().empty() || !r.region_id().empty()) {
+    ASSIGN_OR_RETURN(placed_on, today());
+  }
   IndexScan scan{keys::kDealsView, "d/", "", std::nullopt, nullptr};
   if (!r.rep_id().empty()) {
     scan.prefix = by_stage ? Key({"o", r.rep_id(), keys::StageKey(r.stage()), ""})
@@ -334,15 +339,12 @@ absl::StatusOr<v1::ListDealsResponse> ActivityQueries::ListDeals(const v1::ListD
         if (by_stage && deal.stage() != r.stage()) return false;
         if (!r.customer_id().empty() && deal.customer_id() != r.customer_id()) return false;
         const std::string& close = deal.expected_close_date();
-        if (!r.expected_close_from().empty() &&
-            (close.empty() || close < r.expected_close_from())) {
-          return false;
-        }
-        if (!r.expected_close_to().empty() && (close.empty() || close > r.expected_close_to())) {
-          return false;
-        }
+        const std::string& from = r.expected_close_from();
+        const std::string& to = r.expected_close_to();
+        if ((!from.empty() || !to.empty()) && close.empty()) return false;
+        if ((!from.empty() && close < from) || (!to.empty() && close > to)) return false;
         // The owner's placement today (a move dated later has not happened yet).
-        return InPlacement(deal.rep_id(), today, r.team_id(), r.region_id(), snapshot);
+        return InPlacement(deal.rep_id(), placed_on, r.team_id(), r.region_id(), snapshot);
       },
       response.mutable_deals(), response.mutable_page()));
   return response;

@@ -18,6 +18,7 @@
 #ifndef SALESPERF_SERVICES_ACTIVITY_PROJECTIONS_ACTIVITY_QUERIES_H_
 #define SALESPERF_SERVICES_ACTIVITY_PROJECTIONS_ACTIVITY_QUERIES_H_
 
+#include <functional>
 #include <optional>
 #include <string>
 
@@ -53,9 +54,11 @@ class ActivityQueries {
   absl::StatusOr<v1::Lead> GetLead(const std::string& lead_id) const;
   absl::StatusOr<v1::ListLeadsResponse> ListLeads(const v1::ListLeadsRequest& r) const;
   absl::StatusOr<v1::Deal> GetDeal(const std::string& deal_id) const;
-  // `today` ("YYYY-MM-DD", the organisation's) places the owners for team and region.
-  absl::StatusOr<v1::ListDealsResponse> ListDeals(const v1::ListDealsRequest& r,
-                                                  const std::string& today) const;
+  // `today` gives "YYYY-MM-DD" in the organisation's zone, to place the owners when a team
+  // or region filters (called only then).
+  absl::StatusOr<v1::ListDealsResponse> ListDeals(
+      const v1::ListDealsRequest& r,
+      const std::function<absl::StatusOr<std::string>()>& today) const;
 
   // The organisation's settings, or nullopt before the targets service set any.
   absl::StatusOr<std::optional<targets::v1::OrganisationSettings>> Settings() const;
