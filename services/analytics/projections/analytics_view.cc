@@ -116,7 +116,8 @@ void UpdateBoards(projection::ViewTxn& txn, const std::string& period_id, const 
   }
 }
 
-// A row of sums read once per batch: Counters (rd/, p/, sd/, sm/) or a PipelineRow.
+// A row of sums read once per batch and written by Flush: Counters (p/, sd/, sp/) or a
+// PipelineRow (pl/).
 struct SumRow {
   enum class Kind : uint8_t { kCounters, kPipeline };
   // A p/ row's leaderboard index: Flush moves it from `committed` to the final value.
@@ -131,15 +132,47 @@ struct SumRow {
   std::unique_ptr<Index> index;  // p/ rows only
 };
 
+// A rep's facts on one day (rd/), as committed and as of the batch. Folding a fact adds to
+// `value` only; Flush derives the rep's period rows and the scopes' rows from the change.
+struct RepDayRow {
+  std::string rep_id;
+  std::string day;
+  CounterArray committed{};
+  CounterArray value{};
+};
+
 // A rep's active days (ra/): concatenated "YYYY-MM-DD", ascending.
 struct DaysRow {
   std::string days;
   bool dirty = false;
 };
 
+CounterArray Difference(const CounterArray& a, const CounterArray& b) {
+  CounterArray out;
+  for (size_t i = 0; i < a.size(); ++i) out[i] = a[i] - b[i];
+  return out;
+}
+
+void AddArray(CounterArray& to, const CounterArray& delta) {
+  for (size_t i = 0; i < delta.size(); ++i) to[i] += delta[i];
+}
+
 }  // namespace
 
+// Folding an event touches only the rows the event itself names: a rep-day's counters (or a
+// company day's, for a fact of no rep), a pipeline row, active days, organisation, deal,
+// target and flag rows. Everything derived from rep-days (a rep's week, month, quarter and
+// year rows, their leaderboard index, and the day, month, quarter and year rows of the
+// rep's team, region and the company) is settled once per batch by Flush from each
+// rep-day's committed and final value and the rep's placement before and after the batch.
+// A batch of thousands of facts on a few hundred rep-days thus derives a few hundred times,
+// not thousands.
 struct AnalyticsView::Batch {
+  // The current event's change to a rep-day or company day, undone by DiscardEvent.
+  struct ArrayUndo {
+    CounterArray* target;
+    CounterArray delta;
+  };
   struct SumUndo {
     SumRow* row;
     CounterArray delta;
@@ -151,23 +184,33 @@ struct AnalyticsView::Batch {
     bool was_dirty;
   };
 
-  // Node maps: the undo records point into them.
+  // Node maps: the undo records point into them. rep_days is keyed by the rd/ key.
+  absl::node_hash_map<std::string, RepDayRow> rep_days;
+  // Facts of no rep (company only), summed per day.
+  absl::node_hash_map<std::string, CounterArray> company_days;
   absl::node_hash_map<std::string, SumRow> sums;
   absl::node_hash_map<std::string, DaysRow> days;
   // RepRows parsed this batch (Place writes them through the txn and here).
   absl::flat_hash_map<std::string, v1::RepRow> reps;
+  // Reps placed this batch, with their RepRow as committed before it.
+  absl::flat_hash_map<std::string, v1::RepRow> placed;
   // The current event's changes, undone by DiscardEvent.
+  std::vector<ArrayUndo> array_undo;
   std::vector<SumUndo> sum_undo;
   std::vector<DaysUndo> days_undo;
   // Period ids of a day (IndexedPeriodKinds order). Pure, so kept across batches.
   absl::flat_hash_map<std::string, std::vector<std::string>> periods;
 
   void StartEvent() {
+    array_undo.clear();
     sum_undo.clear();
     days_undo.clear();
   }
 
   void UndoEvent() {
+    for (auto u = array_undo.rbegin(); u != array_undo.rend(); ++u) {
+      for (size_t i = 0; i < u->delta.size(); ++i) (*u->target)[i] -= u->delta[i];
+    }
     for (auto u = sum_undo.rbegin(); u != sum_undo.rend(); ++u) {
       for (size_t i = 0; i < u->delta.size(); ++i) u->row->value[i] -= u->delta[i];
       u->row->dirty = u->was_dirty;
@@ -181,11 +224,46 @@ struct AnalyticsView::Batch {
   }
 
   void Clear() {
+    rep_days.clear();
+    company_days.clear();
     sums.clear();
     days.clear();
     reps.clear();
+    placed.clear();
     StartEvent();
     if (periods.size() > 100'000) periods.clear();
+  }
+
+  static absl::StatusOr<CounterArray> ReadCounters(projection::ViewTxn& txn,
+                                                   const std::string& key) {
+    ASSIGN_OR_RETURN(std::optional<std::string> bytes, txn.Get(key));
+    if (!bytes.has_value()) return CounterArray{};
+    Counters c;
+    if (!c.ParseFromString(*bytes)) return absl::DataLossError(absl::StrCat("malformed row ", key));
+    return ToArray(c);
+  }
+
+  // The rep's day as of the batch, read from the txn on first use.
+  absl::StatusOr<RepDayRow*> RepDay(projection::ViewTxn& txn, const std::string& rep_id,
+                                    const std::string& day) {
+    auto [it, inserted] = rep_days.try_emplace(keys::RepDay(rep_id, day));
+    if (!inserted) return &it->second;
+    absl::StatusOr<CounterArray> committed = ReadCounters(txn, it->first);
+    if (!committed.ok()) {
+      rep_days.erase(it);
+      return committed.status();
+    }
+    RepDayRow& row = it->second;
+    row.rep_id = rep_id;
+    row.day = day;
+    row.committed = *committed;
+    row.value = *committed;
+    return &row;
+  }
+
+  void AddUndoable(CounterArray& target, const CounterArray& delta) {
+    array_undo.push_back({&target, delta});
+    AddArray(target, delta);
   }
 
   // The row at `key` as of the batch, read from the txn on first use.
@@ -218,9 +296,16 @@ struct AnalyticsView::Batch {
     return &row;
   }
 
+  // During a fold (undone with the event).
   void Add(SumRow* row, const CounterArray& delta) {
     sum_undo.push_back({row, delta, row->dirty});
-    for (size_t i = 0; i < delta.size(); ++i) row->value[i] += delta[i];
+    AddArray(row->value, delta);
+    row->dirty = true;
+  }
+
+  // During Flush (a failed flush drops the whole batch).
+  static void Settle(SumRow* row, const CounterArray& delta) {
+    AddArray(row->value, delta);
     row->dirty = true;
   }
 
@@ -274,7 +359,114 @@ struct AnalyticsView::Batch {
     return &periods.emplace(day, std::move(ids)).first->second;
   }
 
+  absl::Status AddToScope(projection::ViewTxn& txn, char level, const std::string& id,
+                          const std::string& day, const CounterArray& delta) {
+    ASSIGN_OR_RETURN(SumRow * day_row,
+                     Sum(txn, keys::ScopeDay(level, id, day), SumRow::Kind::kCounters));
+    Settle(day_row, delta);
+    // Month, quarter and year rows, so that a regional view or KPIs of a longer period read
+    // one row per scope and period, not one per day. (A scope's weeks are summed from its
+    // day rows.)
+    ASSIGN_OR_RETURN(const std::vector<std::string>* period_ids, PeriodIds(day));
+    for (size_t i = 0; i < IndexedPeriodKinds().size(); ++i) {
+      const PeriodKind kind = IndexedPeriodKinds()[i];
+      if (kind == PeriodKind::kWeek) continue;
+      ASSIGN_OR_RETURN(
+          SumRow * period_row,
+          Sum(txn, keys::ScopePeriod(level, id, kind, (*period_ids)[i]), SumRow::Kind::kCounters));
+      Settle(period_row, delta);
+    }
+    return absl::OkStatus();
+  }
+
+  absl::Status AddToScopes(projection::ViewTxn& txn, const Placement& placement,
+                           const std::string& day, const CounterArray& delta) {
+    if (IsZeroArray(delta)) return absl::OkStatus();
+    if (!placement.team_id.empty()) {
+      RETURN_IF_ERROR(AddToScope(txn, keys::kTeam, placement.team_id, day, delta));
+    }
+    if (!placement.region_id.empty()) {
+      RETURN_IF_ERROR(AddToScope(txn, keys::kRegion, placement.region_id, day, delta));
+    }
+    return absl::OkStatus();
+  }
+
+  // The rep's placement before the batch (`before`) and after it (`after`).
+  struct Placements {
+    const v1::RepRow* before;
+    const v1::RepRow* after;
+  };
+  absl::StatusOr<Placements> PlacementsOf(projection::ViewTxn& txn, const std::string& rep_id) {
+    ASSIGN_OR_RETURN(const v1::RepRow* after, Rep(txn, rep_id));
+    auto it = placed.find(rep_id);
+    return Placements{it == placed.end() ? after : &it->second, after};
+  }
+
+  // Moves a rep-day from its committed value in its placement before the batch to its
+  // final value in its placement after it; a changed value also changes the rep's period
+  // rows and the company's.
+  absl::Status SettleRepDay(projection::ViewTxn& txn, const std::string& key,
+                            const std::string& rep_id, const std::string& day,
+                            const CounterArray& committed, const CounterArray& value,
+                            const Placements& placements) {
+    const Placement before = PlacementOn(*placements.before, day);
+    const Placement after = PlacementOn(*placements.after, day);
+    const bool changed = committed != value;
+    if (!changed && before == after) return absl::OkStatus();
+    const CounterArray delta = Difference(value, committed);
+    if (changed) {
+      if (IsZeroArray(value)) {
+        txn.Delete(key);
+      } else {
+        txn.Put(key, FromArray(value).SerializeAsString());
+      }
+      ASSIGN_OR_RETURN(const std::vector<std::string>* period_ids, PeriodIds(day));
+      for (const std::string& period_id : *period_ids) {
+        ASSIGN_OR_RETURN(SumRow * period_row,
+                         Sum(txn, keys::RepPeriod(period_id, rep_id), SumRow::Kind::kCounters));
+        if (period_row->index == nullptr) {
+          period_row->index = std::make_unique<SumRow::Index>(SumRow::Index{
+              .committed = period_row->value, .period_id = period_id, .rep_id = rep_id});
+        }
+        Settle(period_row, delta);
+      }
+      RETURN_IF_ERROR(AddToScope(txn, keys::kCompany, "", day, delta));
+    }
+    if (before == after) return AddToScopes(txn, after, day, delta);
+    RETURN_IF_ERROR(AddToScopes(txn, before, day, NegatedArray(committed)));
+    return AddToScopes(txn, after, day, value);
+  }
+
+  // Derives every row of the batch's rep-days and placements (see the struct's comment).
+  absl::Status SettleFacts(projection::ViewTxn& txn) {
+    for (const auto& [key, row] : rep_days) {
+      ASSIGN_OR_RETURN(const Placements placements, PlacementsOf(txn, row.rep_id));
+      RETURN_IF_ERROR(
+          SettleRepDay(txn, key, row.rep_id, row.day, row.committed, row.value, placements));
+    }
+    // Days a re-placed rep had before the batch and no fact of the batch touched: moved
+    // between scopes when their placement changed.
+    for (const auto& [rep_id, committed_rep] : placed) {
+      ASSIGN_OR_RETURN(const Placements placements, PlacementsOf(txn, rep_id));
+      ASSIGN_OR_RETURN(DaysRow * active, Days(txn, rep_id));
+      const std::string active_days = active->days;
+      for (size_t pos = 0; pos + 10 <= active_days.size(); pos += 10) {
+        const std::string day = active_days.substr(pos, 10);
+        if (PlacementOn(*placements.before, day) == PlacementOn(*placements.after, day)) continue;
+        const std::string key = keys::RepDay(rep_id, day);
+        if (rep_days.contains(key)) continue;
+        ASSIGN_OR_RETURN(const CounterArray counters, ReadCounters(txn, key));
+        RETURN_IF_ERROR(SettleRepDay(txn, key, rep_id, day, counters, counters, placements));
+      }
+    }
+    for (const auto& [day, delta] : company_days) {
+      if (!IsZeroArray(delta)) RETURN_IF_ERROR(AddToScope(txn, keys::kCompany, "", day, delta));
+    }
+    return absl::OkStatus();
+  }
+
   absl::Status Flush(projection::ViewTxn& txn) {
+    RETURN_IF_ERROR(SettleFacts(txn));
     absl::flat_hash_map<std::string, int64_t> board_size_changes;
     for (auto& [key, row] : sums) {
       if (!row.dirty) continue;
@@ -347,12 +539,8 @@ class Folder {
     return absl::OkStatus();
   }
 
-  // Adds `delta` to the rep's day and everything derived from it ("" rep: company only).
+  // Adds `delta` to the rep's day ("" rep: the company's day); Flush derives the rest.
   absl::Status AddFact(const std::string& rep_id, const std::string& day, const Counters& delta);
-  absl::Status AddToScopes(const Placement& placement, const std::string& day,
-                           const CounterArray& delta);
-  absl::Status AddToScope(char level, const std::string& id, const std::string& day,
-                          const CounterArray& delta);
 
   absl::Status Place(const std::string& rep_id, const std::string& display_name,
                      const v1::Assignment& assignment);
@@ -386,61 +574,15 @@ absl::Status Folder::AddFact(const std::string& rep_id, const std::string& day,
   if (IsZero(delta)) return absl::OkStatus();
   RETURN_IF_ERROR(CheckDay("day", day));
   const CounterArray d = ToArray(delta);
-  Placement placement;
-  if (!rep_id.empty()) {
-    ASSIGN_OR_RETURN(SumRow * day_row,
-                     batch_.Sum(txn_, keys::RepDay(rep_id, day), SumRow::Kind::kCounters));
-    const bool new_day = IsZeroArray(day_row->value);
-    batch_.Add(day_row, d);
-    // A new active day for the rep: remember it for re-attribution.
-    if (new_day) RETURN_IF_ERROR(batch_.AddActiveDay(txn_, rep_id, day));
-    ASSIGN_OR_RETURN(const std::vector<std::string>* period_ids, batch_.PeriodIds(day));
-    for (const std::string& period_id : *period_ids) {
-      ASSIGN_OR_RETURN(SumRow * period_row, batch_.Sum(txn_, keys::RepPeriod(period_id, rep_id),
-                                                       SumRow::Kind::kCounters));
-      if (period_row->index == nullptr) {
-        // First use in the batch: the value read is the committed one (DiscardEvent
-        // restores values exactly, so this holds after a rolled-back event too).
-        period_row->index = std::make_unique<SumRow::Index>(SumRow::Index{
-            .committed = period_row->value, .period_id = period_id, .rep_id = rep_id});
-      }
-      batch_.Add(period_row, d);
-    }
-    ASSIGN_OR_RETURN(const v1::RepRow* rep, batch_.Rep(txn_, rep_id));
-    placement = PlacementOn(*rep, day);
+  if (rep_id.empty()) {
+    batch_.AddUndoable(batch_.company_days[day], d);
+    return absl::OkStatus();
   }
-  RETURN_IF_ERROR(AddToScope(keys::kCompany, "", day, d));
-  return AddToScopes(placement, day, d);
-}
-
-absl::Status Folder::AddToScopes(const Placement& placement, const std::string& day,
-                                 const CounterArray& delta) {
-  if (!placement.team_id.empty()) {
-    RETURN_IF_ERROR(AddToScope(keys::kTeam, placement.team_id, day, delta));
-  }
-  if (!placement.region_id.empty()) {
-    RETURN_IF_ERROR(AddToScope(keys::kRegion, placement.region_id, day, delta));
-  }
-  return absl::OkStatus();
-}
-
-absl::Status Folder::AddToScope(char level, const std::string& id, const std::string& day,
-                                const CounterArray& delta) {
-  ASSIGN_OR_RETURN(SumRow * day_row,
-                   batch_.Sum(txn_, keys::ScopeDay(level, id, day), SumRow::Kind::kCounters));
-  batch_.Add(day_row, delta);
-  // Month, quarter and year rows, so that a regional view or KPIs of a longer period read
-  // one row per scope and period, not one per day. Few distinct rows per batch: cheap to
-  // keep. (A scope's weeks are summed from its day rows.)
-  ASSIGN_OR_RETURN(const std::vector<std::string>* period_ids, batch_.PeriodIds(day));
-  for (size_t i = 0; i < IndexedPeriodKinds().size(); ++i) {
-    const PeriodKind kind = IndexedPeriodKinds()[i];
-    if (kind == PeriodKind::kWeek) continue;
-    ASSIGN_OR_RETURN(SumRow * period_row,
-                     batch_.Sum(txn_, keys::ScopePeriod(level, id, kind, (*period_ids)[i]),
-                                SumRow::Kind::kCounters));
-    batch_.Add(period_row, delta);
-  }
+  ASSIGN_OR_RETURN(RepDayRow * row, batch_.RepDay(txn_, rep_id, day));
+  const bool new_day = IsZeroArray(row->value);
+  batch_.AddUndoable(row->value, d);
+  // A new active day for the rep: remember it for re-attribution.
+  if (new_day) RETURN_IF_ERROR(batch_.AddActiveDay(txn_, rep_id, day));
   return absl::OkStatus();
 }
 
@@ -448,8 +590,10 @@ absl::Status Folder::Place(const std::string& rep_id, const std::string& display
                            const v1::Assignment& assignment) {
   RETURN_IF_ERROR(CheckDay("effective_from", assignment.from_day()));
   ASSIGN_OR_RETURN(const v1::RepRow* current, batch_.Rep(txn_, rep_id));
-  const v1::RepRow before = *current;
-  v1::RepRow after = before;
+  // The first placement of the rep in the batch reads the committed row: Flush moves the
+  // rep's days from it to the final one.
+  batch_.placed.try_emplace(rep_id, *current);
+  v1::RepRow after = *current;
   after.set_rep_id(rep_id);
   if (!display_name.empty()) after.set_display_name(display_name);
   Assign(after, assignment);
@@ -460,21 +604,6 @@ absl::Status Folder::Place(const std::string& rep_id, const std::string& display
   }
   if (!assignment.region_id().empty()) {
     rows_.PutRaw(keys::Member(keys::kRegion, assignment.region_id(), rep_id), "");
-  }
-  // Re-attribute the rep's days from the change on whose placement changed.
-  ASSIGN_OR_RETURN(DaysRow * active, batch_.Days(txn_, rep_id));
-  const std::string days = active->days;
-  for (size_t pos = 0; pos + 10 <= days.size(); pos += 10) {
-    const std::string day = days.substr(pos, 10);
-    if (day < assignment.from_day()) continue;
-    const Placement old_placement = PlacementOn(before, day);
-    const Placement new_placement = PlacementOn(after, day);
-    if (old_placement == new_placement) continue;
-    ASSIGN_OR_RETURN(SumRow * day_row,
-                     batch_.Sum(txn_, keys::RepDay(rep_id, day), SumRow::Kind::kCounters));
-    const CounterArray counters = day_row->value;
-    RETURN_IF_ERROR(AddToScopes(old_placement, day, NegatedArray(counters)));
-    RETURN_IF_ERROR(AddToScopes(new_placement, day, counters));
   }
   return absl::OkStatus();
 }

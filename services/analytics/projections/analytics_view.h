@@ -3,12 +3,14 @@
 //
 // Design (README.md, "Attribution and interleaving"): facts are kept per rep and day
 // (rd/ rows), independent of the organisation. Team, region and company aggregates per
-// day and month (sd/, sm/) hold the rep-day counters of the reps placed there on each
-// day. When an organisation event changes a rep's placement for days already counted
-// (a backdated move), the view moves those rep-day counters between the aggregates, so
-// the rows equal a fold of the rep-days with the final organisation whatever the
-// interleaving of sources. Rep period rows (p/) and the company leaderboard index (lb/)
-// depend on rep-days only.
+// day, month, quarter and year (sd/, sm/, sp/) hold the rep-day counters of the reps placed
+// there on each day. Folding an event adds to the rep-day only; once per batch, Flush moves
+// each changed rep-day from its committed value in the rep's placement before the batch to
+// its final value in the placement after it (and, for a rep placed anew, its other active
+// days whose placement changed: a backdated move), so the rows equal a fold of the
+// rep-days with the final organisation whatever the interleaving of sources and the batch
+// boundaries. Rep period rows (p/) and the company leaderboard index (lb/) depend on
+// rep-days only.
 //
 // Days: instants are bucketed into civil days in AnalyticsViewOptions::time_zone (a
 // service setting, so that bucketing never depends on whether the organisation's
