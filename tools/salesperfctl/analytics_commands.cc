@@ -51,7 +51,8 @@ std::string MetricLabel(v1::Metric metric) {
 std::string FormatMetric(v1::Metric metric, int64_t value, const std::string& currency) {
   switch (metric) {
     case v1::METRIC_REVENUE:
-    case v1::METRIC_AVERAGE_DEAL_SIZE: {
+    case v1::METRIC_AVERAGE_DEAL_SIZE:
+    case v1::METRIC_PIPELINE_VALUE: {
       common::v1::Money m;
       m.set_currency_code(currency.empty() ? "CNY" : currency);
       m.set_minor_units(value);
@@ -61,6 +62,7 @@ std::string FormatMetric(v1::Metric metric, int64_t value, const std::string& cu
     case v1::METRIC_CSAT_SATISFIED:
       return FormatBasisPoints(value);
     case v1::METRIC_CSAT_AVERAGE:
+    case v1::METRIC_CALLS_PER_WORKING_DAY:
       return FormatHundredths(value);
     case v1::METRIC_AVERAGE_CALL_SECONDS:
       return absl::StrCat(value, " s");
@@ -144,9 +146,8 @@ void AddKpis(Ctl& ctl, CLI::App* group) {
            absl::StrCat(GroupThousands(k.calls()), " (", GroupThousands(k.connected_calls()), ")")},
           {"call minutes", GroupThousands(k.call_minutes())},
           {"average call", absl::StrCat(k.average_call_seconds(), " s")},
-          {"calls per working day",
-           absl::StrCat(FormatHundredths(k.calls_per_working_day_centi()), " (",
-                        k.working_days(), " working days)")},
+          {"calls per working day", absl::StrCat(FormatHundredths(k.calls_per_working_day_centi()),
+                                                 " (", k.working_days(), " working days)")},
           {"visits planned / done / verified",
            absl::StrCat(k.visits_planned(), " / ", k.visits_done(), " / ", k.visits_verified())},
           {"visit plan changes", GroupThousands(k.visit_plan_changes())},

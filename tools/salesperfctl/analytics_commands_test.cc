@@ -114,6 +114,27 @@ TEST_F(AnalyticsCommandsTest, LeaderboardListsTheTopReps) {
   EXPECT_THAT(table.out[1], StartsWith("   1  "));
 }
 
+// Calls per working day print in hundredths, open pipeline value as money.
+TEST_F(AnalyticsCommandsTest, RegionalViewFormatsRatesAndPipelineValue) {
+  analytics::v1::GetRegionalViewRequest request;
+  request.mutable_parent()->set_kind(common::v1::SCOPE_KIND_COMPANY);
+  request.mutable_period()->set_id("2026-Q1");
+  request.add_metrics(analytics::v1::METRIC_CALLS_PER_WORKING_DAY);
+  request.add_metrics(analytics::v1::METRIC_PIPELINE_VALUE);
+  ASSERT_OK_AND_ASSIGN(analytics::v1::GetRegionalViewResponse direct,
+                       service_->queries().GetRegionalView(request));
+  ASSERT_GT(direct.total().values(0), 0);
+  ASSERT_GT(direct.total().values(1), 0);
+  Result table = Run({"analytics", "regional", "--period", "2026-Q1", "--metric",
+                      "calls_per_working_day", "--metric", "pipeline_value"});
+  ASSERT_EQ(table.exit_code, 0) << table.err;
+  common::v1::Money pipeline;
+  pipeline.set_currency_code("CNY");
+  pipeline.set_minor_units(direct.total().values(1));
+  EXPECT_THAT(table.out.back(), HasSubstr(FormatHundredths(direct.total().values(0))));
+  EXPECT_THAT(table.out.back(), HasSubstr(FormatMoney(pipeline)));
+}
+
 // The CLI's tables show what the service answers: every row, with the organisation's
 // currency and signs.
 TEST_F(AnalyticsCommandsTest, AttainmentListsEveryTarget) {
@@ -200,8 +221,8 @@ TEST_F(AnalyticsCommandsInDollarsTest, MoneyIsInTheOrganisationsCurrency) {
   for (const std::vector<std::string>& args :
        {std::vector<std::string>{"analytics", "leaderboard", "--metric", "revenue", "--period",
                                  "2026-Q1", "--top", "3"},
-        std::vector<std::string>{"analytics", "trend", "--metric", "revenue", "--end",
-                                 "2026-02-14", "--points", "2"}}) {
+        std::vector<std::string>{"analytics", "trend", "--metric", "revenue", "--end", "2026-02-14",
+                                 "--points", "2"}}) {
     Result table = Run(args);
     ASSERT_EQ(table.exit_code, 0) << table.err;
     ASSERT_GE(table.out.size(), 3u) << table.Out();

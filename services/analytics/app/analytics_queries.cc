@@ -355,6 +355,24 @@ int64_t WorkingDaysBetween(const Calendar& calendar, absl::CivilDay first, absl:
   return n;
 }
 
+// Working days of [first, last] that have passed by `today` (calls per working day: a
+// running period counts its working days up to today, not the days still to come).
+int64_t ElapsedWorkingDays(const Calendar& calendar, absl::CivilDay first, absl::CivilDay last,
+                           absl::CivilDay today) {
+  const absl::CivilDay to = std::min(last, today);
+  return to < first ? 0 : WorkingDaysBetween(calendar, first, to);
+}
+
+// Rejects a state metric (open pipeline value, open risk flags) where a past value is
+// asked for: the view keeps them as they stand now only.
+void CheckStateMetricNow(Metric metric, const std::string& field, const char* past,
+                         FieldViolations& violations) {
+  if (IsStateMetric(metric)) {
+    violations.Add(field, absl::StrCat(std::string(MetricName(metric)),
+                                       " is a state as it stands now; it has no ", past));
+  }
+}
+
 struct Ranked {
   std::string rep_id;
   int64_t value = 0;
@@ -372,7 +390,7 @@ void SortRanking(std::vector<Ranked>& ranking) {
 // index gives for the company (AnalyticsHistoryTest.IndexedAndComputedLeaderboardsAgree).
 absl::StatusOr<std::vector<Ranked>> ComputeRanking(const Reader& reader, const ScopeRef& scope,
                                                    Metric metric, absl::CivilDay first,
-                                                   absl::CivilDay last) {
+                                                   absl::CivilDay last, const MetricBasis& basis) {
   std::vector<Ranked> ranking;
   if (scope.kind() == common::v1::SCOPE_KIND_COMPANY) {
     std::set<std::string> candidates;
@@ -388,7 +406,7 @@ absl::StatusOr<std::vector<Ranked>> ComputeRanking(const Reader& reader, const S
     size_t i = 0;
     for (const std::string& rep : candidates) {
       const Counters& c = sums[i++];
-      if (!IsZero(c)) ranking.push_back({rep, MetricValue(c, metric)});
+      if (!IsZero(c)) ranking.push_back({rep, MetricValue(c, metric, basis)});
     }
   } else {
     const char level = LevelOf(scope.kind());
@@ -408,8 +426,50 @@ absl::StatusOr<std::vector<Ranked>> ComputeRanking(const Reader& reader, const S
         ASSIGN_OR_RETURN(Counters c, reader.SumRep(rep_id, a, b));
         AddTo(total, c);
       }
-      if (!IsZero(total)) ranking.push_back({rep_id, MetricValue(total, metric)});
+      if (!IsZero(total)) ranking.push_back({rep_id, MetricValue(total, metric, basis)});
     }
+  }
+  SortRanking(ranking);
+  return ranking;
+}
+
+// The reps of `scope` now (company: every rep with a pipeline row; team or region: the reps
+// whose latest assignment is there, as ScopePipeline counts them) ranked by a state
+// metric; reps whose open pipeline and flags are all zero are not ranked.
+absl::StatusOr<std::vector<Ranked>> RankStateNow(const Reader& reader, const ScopeRef& scope,
+                                                 Metric metric) {
+  std::vector<std::string> reps;
+  if (scope.kind() == common::v1::SCOPE_KIND_COMPANY) {
+    ASSIGN_OR_RETURN(reps, reader.Suffixes(keys::Pipeline("")));
+  } else {
+    const char level = LevelOf(scope.kind());
+    ASSIGN_OR_RETURN(std::vector<std::string> members,
+                     reader.Suffixes(keys::MembersPrefix(level, scope.id())));
+    std::vector<std::string> rep_keys;
+    for (const std::string& rep_id : members) rep_keys.push_back(keys::Rep(rep_id));
+    ASSIGN_OR_RETURN(std::vector<v1::RepRow> rows, reader.GetEachOrDefault<v1::RepRow>(rep_keys));
+    for (size_t i = 0; i < members.size(); ++i) {
+      if (rows[i].assignments().empty()) continue;
+      const v1::Assignment& latest = *rows[i].assignments().rbegin();
+      if ((level == keys::kTeam ? latest.team_id() : latest.region_id()) == scope.id()) {
+        reps.push_back(members[i]);
+      }
+    }
+  }
+  std::vector<std::string> pipeline_keys;
+  for (const std::string& rep_id : reps) pipeline_keys.push_back(keys::Pipeline(rep_id));
+  ASSIGN_OR_RETURN(std::vector<v1::PipelineRow> pipelines,
+                   reader.GetEachOrDefault<v1::PipelineRow>(pipeline_keys));
+  std::vector<Ranked> ranking;
+  for (size_t i = 0; i < reps.size(); ++i) {
+    const v1::PipelineRow& p = pipelines[i];
+    if (p.qualified_count() == 0 && p.proposal_count() == 0 && p.negotiation_count() == 0 &&
+        p.open_risk_flags() == 0) {
+      continue;
+    }
+    MetricBasis basis;
+    basis.pipeline = p;
+    ranking.push_back({reps[i], MetricValue(Counters(), metric, basis)});
   }
   SortRanking(ranking);
   return ranking;
@@ -451,11 +511,7 @@ absl::StatusOr<v1::GetKpisResponse> AnalyticsQueries::GetKpis(
     k.set_first_day(DayId(days->first));
     k.set_last_day(DayId(days->second));
     ASSIGN_OR_RETURN(counters, ScopeCounters(reader, request.scope(), days->first, days->second));
-    // Calls per working day are per working day that has passed: a period still running
-    // counts its working days up to today, not the days still to come.
-    const absl::CivilDay elapsed_to = std::min(days->second, Today());
-    working_days =
-        elapsed_to < days->first ? 0 : WorkingDaysBetween(context.calendar, days->first, elapsed_to);
+    working_days = ElapsedWorkingDays(context.calendar, days->first, days->second, Today());
   }
   ASSIGN_OR_RETURN(v1::PipelineRow pipeline, ScopePipeline(reader, request.scope()));
   FillKpis(counters, pipeline, context, working_days, k);
@@ -621,6 +677,9 @@ absl::StatusOr<v1::GetLeaderboardResponse> AnalyticsQueries::GetLeaderboard(
     violations.Add("neighbours", "must be 0..100");
   }
   if (!request.rep_id().empty()) violations.AddIfError("rep_id", ValidateId(request.rep_id()));
+  if (as_of.has_value()) {
+    CheckStateMetricNow(request.metric(), "as_of_day", "past ranking", violations);
+  }
   RETURN_IF_ERROR(violations.ToStatus());
   const size_t top_n = request.top_n() == 0 ? kDefaultTopN : request.top_n();
   const Metric metric = request.metric();
@@ -691,9 +750,16 @@ absl::StatusOr<v1::GetLeaderboardResponse> AnalyticsQueries::GetLeaderboard(
       }
     }
     RETURN_IF_ERROR(it->status());
-  } else if (days.has_value()) {
-    ASSIGN_OR_RETURN(std::vector<Ranked> ranking,
-                     ComputeRanking(reader, request.scope(), metric, days->first, days->second));
+  } else if (IsStateMetric(metric) || days.has_value()) {
+    std::vector<Ranked> ranking;
+    if (IsStateMetric(metric)) {
+      ASSIGN_OR_RETURN(ranking, RankStateNow(reader, request.scope(), metric));
+    } else {
+      MetricBasis basis;
+      basis.working_days = ElapsedWorkingDays(context.calendar, days->first, days->second, Today());
+      ASSIGN_OR_RETURN(ranking, ComputeRanking(reader, request.scope(), metric, days->first,
+                                               days->second, basis));
+    }
     response.set_ranked(static_cast<int64_t>(ranking.size()));
     for (size_t i = 0; i < ranking.size() && i < top_n; ++i) {
       add(response.mutable_top(), static_cast<int64_t>(i) + 1, ranking[i].rep_id, ranking[i].value);
@@ -724,14 +790,19 @@ absl::StatusOr<v1::GetLeaderboardResponse> AnalyticsQueries::GetLeaderboard(
   ASSIGN_OR_RETURN(std::vector<v1::RepRow> reps, reader.GetEachOrDefault<v1::RepRow>(rep_keys));
   for (size_t i = 0; i < entries.size(); ++i) entries[i]->set_display_name(reps[i].display_name());
 
-  if (request.include_movement()) {
-    // Ranks at the end of the day before (as_of or today), from rep rows.
+  // Ranks at the end of the day before (as_of or today), from rep rows. A state metric has
+  // no past ranking: its entries carry no previous rank.
+  if (request.include_movement() && !IsStateMetric(metric)) {
     const absl::CivilDay reference = as_of.value_or(Today());
     const absl::CivilDay previous = std::min(reference - 1, period->last_day());
     std::map<std::string, int64_t> previous_rank;
     if (previous >= period->first_day()) {
-      ASSIGN_OR_RETURN(std::vector<Ranked> before, ComputeRanking(reader, request.scope(), metric,
-                                                                  period->first_day(), previous));
+      MetricBasis basis;
+      basis.working_days =
+          ElapsedWorkingDays(context.calendar, period->first_day(), previous, Today());
+      ASSIGN_OR_RETURN(
+          std::vector<Ranked> before,
+          ComputeRanking(reader, request.scope(), metric, period->first_day(), previous, basis));
       for (size_t i = 0; i < before.size(); ++i)
         previous_rank[before[i].rep_id] = static_cast<int64_t>(i) + 1;
     }
@@ -763,9 +834,17 @@ absl::StatusOr<v1::GetRegionalViewResponse> AnalyticsQueries::GetRegionalView(
   const std::optional<absl::CivilDay> as_of =
       ParseAsOf(request.as_of_day(), "as_of_day", violations);
   if (request.metrics().empty()) violations.Add("metrics", "name at least one metric");
+  bool any_state = false;
   for (int i = 0; i < request.metrics_size(); ++i) {
     if (request.metrics(i) == v1::METRIC_UNSPECIFIED || !v1::Metric_IsValid(request.metrics(i))) {
       violations.Add(absl::StrCat("metrics[", i, "]"), "is not a metric");
+      continue;
+    }
+    const Metric metric = static_cast<Metric>(request.metrics(i));
+    any_state = any_state || IsStateMetric(metric);
+    if (as_of.has_value()) {
+      CheckStateMetricNow(metric, absl::StrCat("metrics[", i, "]"), "value as of a past day",
+                          violations);
     }
   }
   RETURN_IF_ERROR(violations.ToStatus());
@@ -801,24 +880,30 @@ absl::StatusOr<v1::GetRegionalViewResponse> AnalyticsQueries::GetRegionalView(
   ASSIGN_OR_RETURN(std::vector<v1::ScopeRow> names,
                    reader.GetEachOrDefault<v1::ScopeRow>(name_keys));
   std::vector<Counters> sums(sources.size());
+  MetricBasis basis;
   if (days.has_value()) {
     ASSIGN_OR_RETURN(sums, reader.SumEach(sources, days->first, days->second));
+    basis.working_days = ElapsedWorkingDays(context.calendar, days->first, days->second, Today());
   }
   auto fill = [&](const ScopeRef& scope, const std::string& name, const Counters& c,
-                  v1::RegionalRow* row) {
+                  v1::RegionalRow* row) -> absl::Status {
     *row->mutable_scope() = scope;
     row->set_name(name);
-    for (int m : request.metrics()) row->add_values(MetricValue(c, static_cast<Metric>(m)));
+    if (any_state) {
+      ASSIGN_OR_RETURN(basis.pipeline, ScopePipeline(reader, scope));
+    }
+    for (int m : request.metrics()) row->add_values(MetricValue(c, static_cast<Metric>(m), basis));
+    return absl::OkStatus();
   };
   for (size_t i = 0; i < children.size(); ++i) {
     ScopeRef scope;
     scope.set_kind(child_kind);
     scope.set_id(children[i]);
-    fill(scope, names[i].name(), sums[i], response.add_rows());
+    RETURN_IF_ERROR(fill(scope, names[i].name(), sums[i], response.add_rows()));
   }
   const std::string parent_name =
       parent_kind == common::v1::SCOPE_KIND_REGION ? names.back().name() : "company";
-  fill(request.parent(), parent_name, sums.back(), response.mutable_total());
+  RETURN_IF_ERROR(fill(request.parent(), parent_name, sums.back(), response.mutable_total()));
   return response;
 }
 
@@ -830,6 +915,8 @@ absl::StatusOr<v1::GetTrendResponse> AnalyticsQueries::GetTrend(
   ValidateScope(request.scope(), "scope", /*allow_rep=*/true, violations);
   if (request.metric() == v1::METRIC_UNSPECIFIED || !v1::Metric_IsValid(request.metric())) {
     violations.Add("metric", "is required");
+  } else {
+    CheckStateMetricNow(request.metric(), "metric", "series over time", violations);
   }
   std::optional<PeriodKind> kind;
   switch (request.granularity()) {
@@ -862,7 +949,9 @@ absl::StatusOr<v1::GetTrendResponse> AnalyticsQueries::GetTrend(
     const absl::CivilDay to = std::min(periods[i].last_day(), end_day);
     ASSIGN_OR_RETURN(Counters c,
                      ScopeCounters(reader, request.scope(), periods[i].first_day(), to));
-    const int64_t value = MetricValue(c, request.metric());
+    MetricBasis basis;
+    basis.working_days = ElapsedWorkingDays(context.calendar, periods[i].first_day(), to, Today());
+    const int64_t value = MetricValue(c, request.metric(), basis);
     if (i > 0) {
       v1::TrendPoint* p = response.add_points();
       *p->mutable_period() = ToProto(periods[i]);

@@ -140,7 +140,13 @@ int64_t MulDiv(int64_t a, int64_t b, int64_t c) {
   return static_cast<int64_t>(q);
 }
 
-int64_t MetricValue(const Counters& c, Metric metric) {
+bool IsStateMetric(Metric metric) {
+  return metric == v1::METRIC_PIPELINE_VALUE || metric == v1::METRIC_OPEN_RISK_FLAGS;
+}
+
+int64_t MetricValue(const Counters& c, Metric metric) { return MetricValue(c, metric, {}); }
+
+int64_t MetricValue(const Counters& c, Metric metric, const MetricBasis& basis) {
   switch (metric) {
     case v1::METRIC_REVENUE:
       return c.revenue_minor();
@@ -184,6 +190,15 @@ int64_t MetricValue(const Counters& c, Metric metric) {
       return c.complaints();
     case v1::METRIC_LEADS:
       return c.leads();
+    case v1::METRIC_DEALS_CANCELLED:
+      return c.deals_cancelled();
+    case v1::METRIC_CALLS_PER_WORKING_DAY:
+      return MulDiv(c.calls(), 100, basis.working_days);
+    case v1::METRIC_PIPELINE_VALUE:
+      return basis.pipeline.qualified_minor() + basis.pipeline.proposal_minor() +
+             basis.pipeline.negotiation_minor();
+    case v1::METRIC_OPEN_RISK_FLAGS:
+      return basis.pipeline.open_risk_flags();
     default:
       return 0;
   }

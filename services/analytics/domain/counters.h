@@ -41,8 +41,23 @@ std::string_view MetricName(Metric metric);
 // The inverse of MetricName; also accepts the enum name. INVALID_ARGUMENT otherwise.
 absl::StatusOr<Metric> ParseMetric(std::string_view name);
 
-// The metric's value for `c` in the unit documented in analytics.proto (minor units,
-// counts, bp, hundredths). Ratios with a zero denominator are 0.
+// Metrics that are a state as it stands now (open pipeline value, open risk flags), not
+// a sum of a period's facts: they have no past values (no as_of_day, no trend).
+bool IsStateMetric(Metric metric);
+
+// What a metric's value is computed from besides a period's counters.
+struct MetricBasis {
+  // Working days of the period that have passed (calls per working day).
+  int64_t working_days = 0;
+  // Open deals and risk flags now (state metrics).
+  v1::PipelineRow pipeline;
+};
+
+// The metric's value in the unit documented in analytics.proto (minor units, counts, bp,
+// hundredths). Ratios with a zero denominator are 0.
+int64_t MetricValue(const Counters& c, Metric metric, const MetricBasis& basis);
+// The same for a metric computed from counters alone (every metric but calls per working
+// day and the state metrics, which are 0 here: pass their basis).
 int64_t MetricValue(const Counters& c, Metric metric);
 
 // a * b / c rounded half to even, without overflow for |a*b| < 2^127; 0 when c == 0.

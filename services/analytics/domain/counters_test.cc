@@ -83,6 +83,23 @@ TEST(CountersTest, MetricValuesAndRounding) {
   EXPECT_EQ(MetricValue(c, v1::METRIC_CALL_MINUTES), 2);
   EXPECT_EQ(MetricValue(c, v1::METRIC_AVERAGE_CALL_SECONDS), 62);  // 62.5 to even
   EXPECT_EQ(MetricValue(Counters(), v1::METRIC_WIN_RATE), 0);
+  c.set_deals_cancelled(3);
+  c.set_calls(7);
+  EXPECT_EQ(MetricValue(c, v1::METRIC_DEALS_CANCELLED), 3);
+  MetricBasis basis;
+  basis.working_days = 3;
+  basis.pipeline.set_qualified_minor(100);
+  basis.pipeline.set_proposal_minor(20);
+  basis.pipeline.set_negotiation_minor(3);
+  basis.pipeline.set_open_risk_flags(2);
+  EXPECT_EQ(MetricValue(c, v1::METRIC_CALLS_PER_WORKING_DAY, basis), 233);  // 2.333
+  EXPECT_EQ(MetricValue(c, v1::METRIC_CALLS_PER_WORKING_DAY), 0);           // no working day
+  EXPECT_EQ(MetricValue(c, v1::METRIC_PIPELINE_VALUE, basis), 123);
+  EXPECT_EQ(MetricValue(c, v1::METRIC_OPEN_RISK_FLAGS, basis), 2);
+  EXPECT_EQ(MetricValue(c, v1::METRIC_REVENUE, basis), MetricValue(c, v1::METRIC_REVENUE));
+  EXPECT_TRUE(IsStateMetric(v1::METRIC_PIPELINE_VALUE));
+  EXPECT_TRUE(IsStateMetric(v1::METRIC_OPEN_RISK_FLAGS));
+  EXPECT_FALSE(IsStateMetric(v1::METRIC_CALLS_PER_WORKING_DAY));
   EXPECT_EQ(MulDiv(5, 1, 2), 2);
   EXPECT_EQ(MulDiv(7, 1, 2), 4);
   EXPECT_EQ(MulDiv(-7, 1, 2), -4);
@@ -95,7 +112,7 @@ TEST(CountersTest, MetricNames) {
   EXPECT_EQ(m, v1::METRIC_WIN_RATE);
   EXPECT_THAT(ParseMetric("speed").status(),
               ::salesperf::testing::StatusIs(absl::StatusCode::kInvalidArgument));
-  EXPECT_EQ(AllMetrics().size(), 19u);
+  EXPECT_EQ(AllMetrics().size(), 23u);
 }
 
 TEST(OrgTest, PlacementsAndStints) {

@@ -4,6 +4,7 @@
 // duplicates and replays, rebuild.
 #include <algorithm>
 #include <cmath>
+#include <functional>
 #include <map>
 #include <memory>
 #include <random>
@@ -526,11 +527,14 @@ TEST_F(AnalyticsHistoryTest, PipelineAndRiskFlagsEqualFinalDealStates) {
   }
 }
 
-// Expected ranking of a metric (revenue) from the independent computation.
-std::vector<std::pair<std::string, int64_t>> ExpectedRanking(const Oracle& o,
-                                                             const common::v1::ScopeRef& scope,
-                                                             const std::string& first,
-                                                             const std::string& last) {
+// A metric's value from a rep's net facts (Fact::field -> sum).
+using FactValue = std::function<int64_t(std::map<std::string, int64_t>&)>;
+
+// Expected ranking of a metric (default: revenue) from the independent computation.
+std::vector<std::pair<std::string, int64_t>> ExpectedRanking(
+    const Oracle& o, const common::v1::ScopeRef& scope, const std::string& first,
+    const std::string& last,
+    const FactValue& value = [](std::map<std::string, int64_t>& f) { return f["revenue"]; }) {
   // Ranked: the reps whose net facts in the scope and days are not all zero.
   std::map<std::string, std::map<std::string, int64_t>> net;
   for (const Fact& f : o.facts) {
@@ -541,7 +545,7 @@ std::vector<std::pair<std::string, int64_t>> ExpectedRanking(const Oracle& o,
   for (auto& [rep, fields] : net) {
     bool any = false;
     for (const auto& [field, value] : fields) any = any || value != 0;
-    if (any) out.emplace_back(rep, fields["revenue"]);
+    if (any) out.emplace_back(rep, value(fields));
   }
   std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) {
     return a.second != b.second ? a.second > b.second : a.first < b.first;
@@ -600,6 +604,7 @@ TEST_F(AnalyticsHistoryTest, LeaderboardsEqualIndependentRanking) {
 TEST_F(AnalyticsHistoryTest, IndexedAndComputedLeaderboardsAgree) {
   const AnalyticsQueries queries = Queries();
   for (v1::Metric metric : AllMetrics()) {
+    if (IsStateMetric(metric)) continue;  // no as_of_day (StateMetricsRankAsTheyStandNow)
     SCOPED_TRACE(MetricName(metric));
     v1::GetLeaderboardRequest request;
     request.set_metric(metric);
@@ -619,6 +624,176 @@ TEST_F(AnalyticsHistoryTest, IndexedAndComputedLeaderboardsAgree) {
       EXPECT_EQ(now.top(i).value(), computed.top(i).value());
     }
   }
+}
+
+// Cancelled deals and calls per working day (of the days passed by kToday) rank as the
+// independent computation does, in the company, a region and a team, over a running and
+// a closed period.
+TEST_F(AnalyticsHistoryTest, CancellationsAndCallsPerWorkingDayRankAsComputed) {
+  const AnalyticsQueries queries = Queries();
+  const std::vector<common::v1::ScopeRef> scopes = {
+      Scope(common::v1::SCOPE_KIND_COMPANY, ""),
+      Scope(common::v1::SCOPE_KIND_REGION, history_->region_ids[0]),
+      Scope(common::v1::SCOPE_KIND_TEAM, history_->team_ids[1])};
+  const std::vector<std::tuple<std::string, std::string, std::string>> periods = {
+      {"2026-02", "2026-02-01", "2026-02-28"}, {"2026-01", "2026-01-01", "2026-01-31"}};
+  int cancelled_ranked = 0;
+  for (const auto& scope : scopes) {
+    for (const auto& [period, first, last] : periods) {
+      const int64_t working_days = oracle_->WorkingDays(first, std::min(last, std::string(kToday)));
+      ASSERT_GT(working_days, 0);
+      const std::vector<std::pair<v1::Metric, FactValue>> metrics = {
+          {v1::METRIC_DEALS_CANCELLED, [](auto& f) { return f["cancelled"]; }},
+          {v1::METRIC_CALLS_PER_WORKING_DAY,
+           [working_days](auto& f) { return Ratio(f["calls"], 100, working_days); }}};
+      for (const auto& [metric, value] : metrics) {
+        SCOPED_TRACE(absl::StrCat(scope.ShortDebugString(), " ", period, " ",
+                                  std::string(MetricName(metric))));
+        const auto expected = ExpectedRanking(*oracle_, scope, first, last, value);
+        v1::GetLeaderboardRequest request;
+        request.set_metric(metric);
+        *request.mutable_scope() = scope;
+        request.mutable_period()->set_id(period);
+        request.set_top_n(1000);
+        ASSERT_OK_AND_ASSIGN(v1::GetLeaderboardResponse response, queries.GetLeaderboard(request));
+        ASSERT_EQ(response.top_size(), static_cast<int>(expected.size()));
+        ASSERT_GT(response.top_size(), 0);
+        for (int i = 0; i < response.top_size(); ++i) {
+          EXPECT_EQ(response.top(i).rep_id(), expected[i].first);
+          EXPECT_EQ(response.top(i).value(), expected[i].second);
+        }
+        if (metric == v1::METRIC_DEALS_CANCELLED && response.top(0).value() > 0) {
+          ++cancelled_ranked;
+        }
+      }
+    }
+  }
+  EXPECT_GT(cancelled_ranked, 0);  // the history cancels deals in these periods
+
+  // The regional view and a trend take the same working days.
+  v1::GetRegionalViewRequest regional;
+  *regional.mutable_parent() = Scope(common::v1::SCOPE_KIND_COMPANY, "");
+  regional.mutable_period()->set_id("2026-02");
+  regional.add_metrics(v1::METRIC_CALLS_PER_WORKING_DAY);
+  regional.add_metrics(v1::METRIC_DEALS_CANCELLED);
+  ASSERT_OK_AND_ASSIGN(v1::GetRegionalViewResponse view, queries.GetRegionalView(regional));
+  const int64_t february_days = oracle_->WorkingDays("2026-02-01", kToday);
+  for (const auto& row : view.rows()) {
+    auto e = oracle_->Sum(row.scope(), "2026-02-01", "2026-02-28");
+    EXPECT_EQ(row.values(0), Ratio(e["calls"], 100, february_days));
+    EXPECT_EQ(row.values(1), e["cancelled"]);
+  }
+  v1::GetTrendRequest trend;
+  *trend.mutable_scope() = Scope(common::v1::SCOPE_KIND_COMPANY, "");
+  trend.set_metric(v1::METRIC_CALLS_PER_WORKING_DAY);
+  trend.set_granularity(common::v1::PERIOD_KIND_MONTH);
+  trend.set_points(2);
+  ASSERT_OK_AND_ASSIGN(v1::GetTrendResponse series, queries.GetTrend(trend));
+  ASSERT_EQ(series.points_size(), 2);
+  auto january = oracle_->Sum(trend.scope(), "2026-01-01", "2026-01-31");
+  auto february = oracle_->Sum(trend.scope(), "2026-02-01", kToday);
+  EXPECT_EQ(series.points(0).value(),
+            Ratio(january["calls"], 100, oracle_->WorkingDays("2026-01-01", "2026-01-31")));
+  EXPECT_EQ(series.points(1).value(), Ratio(february["calls"], 100, february_days));
+}
+
+// Open pipeline value and open risk flags rank the reps as their deals and flags stand
+// now (placed by their latest assignment), whatever the period; a past ranking or series
+// of them is INVALID_ARGUMENT.
+TEST_F(AnalyticsHistoryTest, StateMetricsRankAsTheyStandNow) {
+  const AnalyticsQueries queries = Queries();
+  const std::vector<common::v1::ScopeRef> scopes = {
+      Scope(common::v1::SCOPE_KIND_COMPANY, ""),
+      Scope(common::v1::SCOPE_KIND_REGION, history_->region_ids[1]),
+      Scope(common::v1::SCOPE_KIND_TEAM, history_->team_ids[0])};
+  for (const auto& scope : scopes) {
+    auto current = [&](const std::string& rep) {
+      if (scope.kind() == common::v1::SCOPE_KIND_COMPANY) return true;
+      const auto at = oracle_->Placed(rep, "9999-12-31");
+      return (scope.kind() == common::v1::SCOPE_KIND_TEAM ? at.first : at.second) == scope.id();
+    };
+    std::map<std::string, int64_t> open_deals;
+    std::map<std::string, int64_t> pipeline;
+    std::map<std::string, int64_t> flags;
+    for (const auto& [id, deal] : oracle_->deals) {
+      const int stage = deal.second.first;
+      if (stage < 1 || stage > 3 || !current(deal.first)) continue;
+      open_deals[deal.first] += 1;
+      pipeline[deal.first] += deal.second.second;
+    }
+    for (const auto& [id, flag] : oracle_->flags) {
+      if (flag.second && current(flag.first)) flags[flag.first] += 1;
+    }
+    std::set<std::string> ranked;  // reps with an open deal or flag
+    for (const auto& [rep, n] : open_deals) ranked.insert(rep);
+    for (const auto& [rep, n] : flags) ranked.insert(rep);
+    for (v1::Metric metric : {v1::METRIC_PIPELINE_VALUE, v1::METRIC_OPEN_RISK_FLAGS}) {
+      SCOPED_TRACE(absl::StrCat(scope.ShortDebugString(), " ", std::string(MetricName(metric))));
+      std::vector<std::pair<std::string, int64_t>> expected;
+      for (const std::string& rep : ranked) {
+        expected.emplace_back(rep,
+                              metric == v1::METRIC_PIPELINE_VALUE ? pipeline[rep] : flags[rep]);
+      }
+      std::sort(expected.begin(), expected.end(), [](const auto& a, const auto& b) {
+        return a.second != b.second ? a.second > b.second : a.first < b.first;
+      });
+      for (const char* period : {"2026-02", "2025-11"}) {
+        v1::GetLeaderboardRequest request;
+        request.set_metric(metric);
+        *request.mutable_scope() = scope;
+        request.mutable_period()->set_id(period);
+        request.set_top_n(1000);
+        request.set_include_movement(true);
+        ASSERT_OK_AND_ASSIGN(v1::GetLeaderboardResponse response, queries.GetLeaderboard(request));
+        ASSERT_EQ(response.top_size(), static_cast<int>(expected.size()));
+        EXPECT_EQ(response.ranked(), static_cast<int64_t>(expected.size()));
+        for (int i = 0; i < response.top_size(); ++i) {
+          EXPECT_EQ(response.top(i).rep_id(), expected[i].first);
+          EXPECT_EQ(response.top(i).value(), expected[i].second);
+          EXPECT_EQ(response.top(i).previous_rank(), 0);
+        }
+      }
+    }
+    ASSERT_FALSE(ranked.empty());
+  }
+
+  // The regional view: each region's reps placed there now.
+  v1::GetRegionalViewRequest regional;
+  *regional.mutable_parent() = Scope(common::v1::SCOPE_KIND_COMPANY, "");
+  regional.mutable_period()->set_id("2026-Q1");
+  regional.add_metrics(v1::METRIC_PIPELINE_VALUE);
+  regional.add_metrics(v1::METRIC_OPEN_RISK_FLAGS);
+  ASSERT_OK_AND_ASSIGN(v1::GetRegionalViewResponse view, queries.GetRegionalView(regional));
+  int64_t pipeline_total = 0;
+  for (const auto& row : view.rows()) {
+    v1::GetKpisRequest kpis;
+    *kpis.mutable_scope() = row.scope();
+    kpis.mutable_period()->set_id("2026-Q1");
+    ASSERT_OK_AND_ASSIGN(v1::GetKpisResponse k, queries.GetKpis(kpis));
+    int64_t value = 0;
+    for (const auto& stage : k.kpis().pipeline()) value += stage.value().minor_units();
+    EXPECT_EQ(row.values(0), value);
+    EXPECT_EQ(row.values(1), k.kpis().open_risk_flags());
+    pipeline_total += value;
+  }
+  EXPECT_GT(pipeline_total, 0);
+
+  // No past values.
+  v1::GetLeaderboardRequest past;
+  past.set_metric(v1::METRIC_OPEN_RISK_FLAGS);
+  *past.mutable_scope() = Scope(common::v1::SCOPE_KIND_COMPANY, "");
+  past.mutable_period()->set_id("2026-02");
+  past.set_as_of_day("2026-02-10");
+  EXPECT_EQ(queries.GetLeaderboard(past).status().code(), absl::StatusCode::kInvalidArgument);
+  regional.set_as_of_day("2026-02-10");
+  absl::Status status = queries.GetRegionalView(regional).status();
+  EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(std::string(status.message()), ::testing::HasSubstr("metrics[0]"));
+  v1::GetTrendRequest trend;
+  *trend.mutable_scope() = Scope(common::v1::SCOPE_KIND_COMPANY, "");
+  trend.set_metric(v1::METRIC_PIPELINE_VALUE);
+  trend.set_granularity(common::v1::PERIOD_KIND_MONTH);
+  EXPECT_EQ(queries.GetTrend(trend).status().code(), absl::StatusCode::kInvalidArgument);
 }
 
 TEST_F(AnalyticsHistoryTest, MovementComparesWithThePreviousDay) {
