@@ -158,6 +158,14 @@ TEST_F(AnalyticsServiceTest, BusinessGaugesAtCompanyRegionAndTeamLevelOnly) {
                    static_cast<double>(kpis.kpis().revenue().minor_units()) / 100.0);
   // February 2026: 20 working days, 10 of them by the 14th.
   EXPECT_THAT(metrics, HasSubstr("salesperf_business_period_elapsed_ratio{period=\"month\"} 0.5"));
+  // Open risk flags now, per region: as its KPIs count them.
+  v1::GetKpisRequest region;
+  region.mutable_scope()->set_kind(common::v1::SCOPE_KIND_REGION);
+  region.mutable_scope()->set_id("region-0");
+  region.mutable_period()->set_id("2026-02");
+  ASSERT_OK_AND_ASSIGN(v1::GetKpisResponse region_kpis, service_->queries().GetKpis(region));
+  EXPECT_EQ(sample("salesperf_business_open_risk_flags{level=\"region\",scope=\"region-0\"}"),
+            static_cast<double>(region_kpis.kpis().open_risk_flags()));
   // A new month: January's team targets are no longer current, so their series go.
   ASSERT_OK_AND_ASSIGN(v1::GetAttainmentResponse targets, service_->queries().GetAttainment({}));
   ASSERT_GT(targets.attainments_size(), 0);

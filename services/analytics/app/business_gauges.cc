@@ -96,6 +96,9 @@ absl::Status BusinessGauges::Refresh() {
                          v1::METRIC_VISITS_DONE, v1::METRIC_CSAT_AVERAGE}) {
       request.add_metrics(m);
     }
+    // Open risk flags are a state now, not per period: read once, with the month.
+    const bool with_flags = kind == PeriodKind::kMonth;
+    if (with_flags) request.add_metrics(v1::METRIC_OPEN_RISK_FLAGS);
     ASSIGN_OR_RETURN(v1::GetRegionalViewResponse company, queries_->GetRegionalView(request));
     std::vector<v1::RegionalRow> rows = {company.total()};
     rows.insert(rows.end(), company.rows().begin(), company.rows().end());
@@ -116,14 +119,9 @@ absl::Status BusinessGauges::Refresh() {
       Set(calls_, labels, static_cast<double>(row.values(2)));
       Set(visits_, labels, static_cast<double>(row.values(3)));
       Set(csat_, labels, static_cast<double>(row.values(4)) / 100.0);
-      if (kind == PeriodKind::kMonth) {
-        v1::GetKpisRequest kpis;
-        *kpis.mutable_scope() = row.scope();
-        kpis.mutable_period()->set_id(period.Id());
-        kpis.set_as_of_day(DayId(period.first_day() - 1));  // counters not needed
-        ASSIGN_OR_RETURN(v1::GetKpisResponse k, queries_->GetKpis(kpis));
+      if (with_flags) {
         Set(risk_flags_, {{"level", labels.at("level")}, {"scope", row.scope().id()}},
-            static_cast<double>(k.kpis().open_risk_flags()));
+            static_cast<double>(row.values(5)));
       }
     }
     v1::GetAttainmentRequest attainment;
