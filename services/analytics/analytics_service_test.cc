@@ -258,5 +258,83 @@ TEST_F(AnalyticsServiceTest, BusinessGaugesAtCompanyRegionAndTeamLevelOnly) {
                                          "metric=\"revenue\"")));
 }
 
+// A fiscal year starting in February has quarters of its own (February to April, ...):
+// the gauges then also show the current fiscal quarter, with its targets, beside the
+// calendar month and quarter.
+TEST_F(AnalyticsServiceTest, FiscalQuartersOfTheirOwnGetTheirOwnGauges) {
+  auto append = [&](const std::string& stream, const google::protobuf::Message& event) {
+    eventstore::AppendRequest request;
+    request.stream_id = stream;
+    eventstore::EventEnvelope envelope;
+    envelope.mutable_payload()->PackFrom(event);
+    envelope.mutable_occurred_at()->set_seconds(absl::ToUnixSeconds(clock_.Now()));
+    request.events.push_back(envelope);
+    ASSERT_OK(targets_.Append(std::move(request)).status());
+  };
+  ASSERT_OK(service_->gauges()->Refresh());
+  std::ostringstream before;
+  prometheus::TextSerializer().Serialize(before, registry_->Collect());
+  EXPECT_THAT(before.str(), Not(HasSubstr("fiscal_quarter")));  // April: calendar quarters
+
+  targets::v1::OrganisationSettingsChanged settings;
+  settings.mutable_settings()->set_company_name("Acme");
+  settings.mutable_settings()->set_currency_code("CNY");
+  settings.mutable_settings()->set_fiscal_year_start_month(2);
+  append("org", settings);
+  // Today (2026-02-14) is in the fiscal quarter 2026-02-01..2026-04-30.
+  targets::v1::TargetDrafted drafted;
+  drafted.set_target_id("fq-calls");
+  drafted.mutable_key()->mutable_scope()->set_kind(common::v1::SCOPE_KIND_COMPANY);
+  drafted.mutable_key()->set_metric(targets::v1::METRIC_CALLS);
+  drafted.mutable_key()->mutable_period()->set_kind(common::v1::PERIOD_KIND_FISCAL_QUARTER);
+  drafted.mutable_key()->mutable_period()->set_id("FY2027-Q1");
+  drafted.mutable_value()->set_count(100'000);
+  drafted.set_period_first_day("2026-02-01");
+  drafted.set_period_last_day("2026-04-30");
+  append("target-fq-calls", drafted);
+  targets::v1::TargetApproved approved;
+  approved.set_target_id("fq-calls");
+  *approved.mutable_key() = drafted.key();
+  *approved.mutable_value() = drafted.value();
+  append("target-fq-calls", approved);
+  std::optional<v1::Attainment> target;
+  for (int i = 0; i < 3000 && !target.has_value(); ++i) {  // up to 30 s
+    v1::GetAttainmentRequest by_id;
+    by_id.set_target_id("fq-calls");
+    absl::StatusOr<v1::GetAttainmentResponse> got = service_->queries().GetAttainment(by_id);
+    if (got.ok() && got->attainments_size() == 1 &&
+        got->attainments(0).target_status() == targets::v1::TARGET_STATUS_APPROVED) {
+      target = got->attainments(0);
+    } else {
+      absl::SleepFor(absl::Milliseconds(10));
+    }
+  }
+  ASSERT_TRUE(target.has_value());
+  ASSERT_GT(target->actual(), 0);
+  ASSERT_OK(service_->gauges()->Refresh());
+  std::ostringstream after;
+  prometheus::TextSerializer().Serialize(after, registry_->Collect());
+  const std::string text = after.str();
+  const std::string series =
+      "salesperf_business_attainment_ratio{level=\"company\",metric=\"calls\","
+      "period=\"fiscal_quarter\",scope=\"\"}";
+  const size_t at = text.find(series + " ");
+  ASSERT_NE(at, std::string::npos) << text;
+  EXPECT_DOUBLE_EQ(std::stod(text.substr(at + series.size() + 1)),
+                   static_cast<double>(target->attainment_bp()) / 10000.0);
+  // The fiscal quarter's calls: February 1 to today, as its KPIs count them.
+  v1::GetKpisRequest kpis;
+  kpis.mutable_scope()->set_kind(common::v1::SCOPE_KIND_COMPANY);
+  kpis.mutable_period()->set_kind(common::v1::PERIOD_KIND_FISCAL_QUARTER);
+  kpis.mutable_period()->set_id("FY2027-Q1");
+  ASSERT_OK_AND_ASSIGN(v1::GetKpisResponse k, service_->queries().GetKpis(kpis));
+  EXPECT_THAT(text, HasSubstr(absl::StrCat("salesperf_business_calls{level=\"company\","
+                                           "period=\"fiscal_quarter\",scope=\"\"} ",
+                                           k.kpis().calls())));
+  EXPECT_THAT(text,
+              HasSubstr("salesperf_business_period_elapsed_ratio{period=\"fiscal_quarter\"}"));
+  EXPECT_THAT(text, HasSubstr("salesperf_business_calls{level=\"company\",period=\"quarter\""));
+}
+
 }  // namespace
 }  // namespace salesperf::analytics

@@ -79,10 +79,16 @@ absl::Status BusinessGauges::Refresh() {
   fresh_.clear();
   const absl::CivilDay today = queries_->Today();
   ASSIGN_OR_RETURN(Calendar calendar, queries_->CurrentCalendar());
-  const std::pair<PeriodKind, const char*> periods[] = {{PeriodKind::kMonth, "month"},
-                                                        {PeriodKind::kQuarter, "quarter"}};
+  std::vector<std::pair<PeriodKind, const char*>> periods = {{PeriodKind::kMonth, "month"},
+                                                             {PeriodKind::kQuarter, "quarter"}};
+  // A fiscal year starting in January, April, July or October has calendar quarters; any
+  // other start has quarters of its own, with their own targets.
+  if (calendar.fiscal_year_start_month % 3 != 1) {
+    periods.emplace_back(PeriodKind::kFiscalQuarter, "fiscal_quarter");
+  }
   for (const auto& [kind, label] : periods) {
-    ASSIGN_OR_RETURN(Period period, Period::Containing(kind, today));
+    ASSIGN_OR_RETURN(Period period,
+                     Period::Containing(kind, today, calendar.fiscal_year_start_month));
     const int total = period.WorkingDays(calendar);
     Set(elapsed_, {{"period", label}},
         total == 0 ? 0.0 : static_cast<double>(period.WorkingDaysElapsed(calendar, today)) / total);
