@@ -60,17 +60,35 @@ absl::StatusOr<std::vector<SourcedEvent>> VectorSource::Poll(size_t max_events,
   absl::MutexLock lock(&mu_);
   if (!started_) return absl::FailedPreconditionError("VectorSource polled before Start()");
   if (!next_poll_error_.ok()) return std::exchange(next_poll_error_, absl::OkStatus());
-  std::vector<SourcedEvent> batch;
-  while (batch.empty()) {
+  std::vector<SourcedEvent> batch = std::move(recycled_);
+  recycled_.clear();
+  size_t filled = 0;
+  while (filled == 0) {
     auto has_more = [this]()
                         ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) { return cursor_ < records_.size(); };
     if (!mu_.AwaitWithDeadline(absl::Condition(&has_more), deadline)) break;
-    for (; cursor_ < records_.size() && batch.size() < max_events; ++cursor_) {
+    for (; cursor_ < records_.size() && filled < max_events; ++cursor_) {
       const SourcedEvent& record = records_[cursor_];
-      if (record.position >= ResumeAt(record.partition)) batch.push_back(record);
+      if (record.position < ResumeAt(record.partition)) continue;
+      if (filled < batch.size()) {
+        batch[filled] = record;  // reuses the recycled record's buffers
+      } else {
+        batch.push_back(record);
+      }
+      ++filled;
     }
   }
+  if (filled == 0) {
+    recycled_ = std::move(batch);  // nothing to deliver: keep the buffers for the next poll
+    return std::vector<SourcedEvent>();
+  }
+  batch.resize(filled);
   return batch;
+}
+
+void VectorSource::Recycle(std::vector<SourcedEvent> records) {
+  absl::MutexLock lock(&mu_);
+  recycled_ = std::move(records);
 }
 
 void VectorSource::Committed(const std::vector<std::pair<PartitionId, int64_t>>& next_positions) {

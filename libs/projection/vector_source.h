@@ -6,6 +6,9 @@
 // Heads() reports one past the highest position given per partition, as a broker that
 // already holds every record would. Append() adds records later (a live topic).
 //
+// Poll copies the records into the vector the runner last handed back (Recycle), reusing
+// its records' buffers, as the Kafka and event-store sources reuse theirs.
+//
 // Thread-safe. The PositionLookup is called under the source's lock, so it must not
 // call back into the source.
 #ifndef SALESPERF_LIBS_PROJECTION_VECTOR_SOURCE_H_
@@ -44,6 +47,8 @@ class VectorSource : public EventSource {
   // Waits up to `timeout` for a record when none is left (Append wakes it).
   absl::StatusOr<std::vector<SourcedEvent>> Poll(size_t max_events,
                                                  absl::Duration timeout) override;
+  // NOLINTNEXTLINE(performance-unnecessary-value-param): the interface's by-value hand-back
+  void Recycle(std::vector<SourcedEvent> records) override;
   void Committed(const std::vector<std::pair<PartitionId, int64_t>>& next_positions) override;
   std::vector<PartitionHead> Heads() const override;
 
@@ -61,6 +66,7 @@ class VectorSource : public EventSource {
   std::map<PartitionId, int64_t> committed_ ABSL_GUARDED_BY(mu_);
   int start_count_ ABSL_GUARDED_BY(mu_) = 0;
   absl::Status next_poll_error_ ABSL_GUARDED_BY(mu_);
+  std::vector<SourcedEvent> recycled_ ABSL_GUARDED_BY(mu_);
 };
 
 }  // namespace salesperf::projection
