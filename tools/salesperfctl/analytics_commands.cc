@@ -321,8 +321,14 @@ void AddTrend(Ctl& ctl, CLI::App* group) {
   CLI::App* cmd =
       group->add_subcommand("trend", "A metric by day, week or month, with the change per step");
   cmd->add_option("--scope", o->scope, "company, region:<id>, team:<id> or rep:<id>");
+  // The states as they stand today (analytics.proto, Metric) have no series.
+  std::vector<std::string> trend_metrics = MetricChoices();
+  std::erase_if(trend_metrics, [](const std::string& name) {
+    const v1::Metric metric = MetricOf(name);
+    return metric == v1::METRIC_PIPELINE_VALUE || metric == v1::METRIC_OPEN_RISK_FLAGS;
+  });
   ctl.Choices(cmd->add_option("--metric", o->metric, "the metric (default revenue)"),
-              MetricChoices());
+              trend_metrics);
   ctl.Choices(cmd->add_option("--by", o->by, "day, week or month (default month)"),
               {"day", "week", "month"});
   cmd->add_option("--end", o->end, "YYYY-MM-DD in the last period (default today)");

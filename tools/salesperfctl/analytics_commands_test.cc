@@ -135,6 +135,15 @@ TEST_F(AnalyticsCommandsTest, RegionalViewFormatsRatesAndPipelineValue) {
   EXPECT_THAT(table.out.back(), HasSubstr(FormatMoney(pipeline)));
 }
 
+// A state as it stands today has no series: the CLI does not offer it to trend.
+TEST_F(AnalyticsCommandsTest, TrendRefusesStateMetrics) {
+  Result r = Run({"analytics", "trend", "--metric", "pipeline_value"});
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_THAT(r.err, HasSubstr("pipeline_value"));
+  Result ok = Run({"analytics", "trend", "--metric", "calls_per_working_day", "--points", "2"});
+  EXPECT_EQ(ok.exit_code, 0) << ok.err;
+}
+
 // The CLI's tables show what the service answers: every row, with the organisation's
 // currency and signs.
 TEST_F(AnalyticsCommandsTest, AttainmentListsEveryTarget) {

@@ -267,26 +267,44 @@ absl::StatusOr<Counters> ScopeCounters(const Reader& reader, const ScopeRef& sco
   return reader.SumScope(level, level == keys::kCompany ? "" : scope.id(), first, last);
 }
 
-// Open pipeline and risk flags of `scope` as they stand (reps placed there by their
-// latest assignment).
-absl::StatusOr<v1::PipelineRow> ScopePipeline(const Reader& reader, const ScopeRef& scope) {
+// The reps placed in a team or region (`level`, `scope_id`) today: a move or deactivation
+// dated later has not happened yet.
+absl::StatusOr<std::vector<std::string>> RepsPlacedOn(const Reader& reader, char level,
+                                                      const std::string& scope_id,
+                                                      absl::CivilDay today) {
+  ASSIGN_OR_RETURN(std::vector<std::string> members,
+                   reader.Suffixes(keys::MembersPrefix(level, scope_id)));
+  std::vector<std::string> rep_keys;
+  for (const std::string& rep_id : members) rep_keys.push_back(keys::Rep(rep_id));
+  ASSIGN_OR_RETURN(std::vector<v1::RepRow> rows, reader.GetEachOrDefault<v1::RepRow>(rep_keys));
+  const std::string day = DayId(today);
+  std::vector<std::string> placed;
+  for (size_t i = 0; i < members.size(); ++i) {
+    const Placement p = PlacementOn(rows[i], day);
+    if ((level == keys::kTeam ? p.team_id : p.region_id) == scope_id) {
+      placed.push_back(members[i]);
+    }
+  }
+  return placed;
+}
+
+// Open pipeline and risk flags of `scope` as they stand today (a team's or region's: of
+// the reps placed there today).
+absl::StatusOr<v1::PipelineRow> ScopePipeline(const Reader& reader, const ScopeRef& scope,
+                                              absl::CivilDay today) {
   switch (scope.kind()) {
     case common::v1::SCOPE_KIND_REP:
       return reader.GetOrDefault<v1::PipelineRow>(keys::Pipeline(scope.id()));
     case common::v1::SCOPE_KIND_REGION:
     case common::v1::SCOPE_KIND_TEAM: {
-      const char level = LevelOf(scope.kind());
       ASSIGN_OR_RETURN(std::vector<std::string> reps,
-                       reader.Suffixes(keys::MembersPrefix(level, scope.id())));
+                       RepsPlacedOn(reader, LevelOf(scope.kind()), scope.id(), today));
+      std::vector<std::string> pipeline_keys;
+      for (const std::string& rep_id : reps) pipeline_keys.push_back(keys::Pipeline(rep_id));
+      ASSIGN_OR_RETURN(std::vector<v1::PipelineRow> rows,
+                       reader.GetEachOrDefault<v1::PipelineRow>(pipeline_keys));
       v1::PipelineRow total;
-      for (const std::string& rep_id : reps) {
-        ASSIGN_OR_RETURN(v1::RepRow rep, reader.GetOrDefault<v1::RepRow>(keys::Rep(rep_id)));
-        if (rep.assignments().empty()) continue;
-        const v1::Assignment& latest = *rep.assignments().rbegin();
-        const std::string& at = level == keys::kTeam ? latest.team_id() : latest.region_id();
-        if (at != scope.id()) continue;
-        ASSIGN_OR_RETURN(v1::PipelineRow p,
-                         reader.GetOrDefault<v1::PipelineRow>(keys::Pipeline(rep_id)));
+      for (const v1::PipelineRow& p : rows) {
         total.set_qualified_count(total.qualified_count() + p.qualified_count());
         total.set_qualified_minor(total.qualified_minor() + p.qualified_minor());
         total.set_proposal_count(total.proposal_count() + p.proposal_count());
@@ -433,28 +451,16 @@ absl::StatusOr<std::vector<Ranked>> ComputeRanking(const Reader& reader, const S
   return ranking;
 }
 
-// The reps of `scope` now (company: every rep with a pipeline row; team or region: the reps
-// whose latest assignment is there, as ScopePipeline counts them) ranked by a state
-// metric; reps whose open pipeline and flags are all zero are not ranked.
+// The reps of `scope` today (company: every rep with a pipeline row; team or region: the
+// reps placed there today, as ScopePipeline counts them) ranked by a state metric: those
+// with an open deal (pipeline value) or an open flag (open risk flags).
 absl::StatusOr<std::vector<Ranked>> RankStateNow(const Reader& reader, const ScopeRef& scope,
-                                                 Metric metric) {
+                                                 Metric metric, absl::CivilDay today) {
   std::vector<std::string> reps;
   if (scope.kind() == common::v1::SCOPE_KIND_COMPANY) {
     ASSIGN_OR_RETURN(reps, reader.Suffixes(keys::Pipeline("")));
   } else {
-    const char level = LevelOf(scope.kind());
-    ASSIGN_OR_RETURN(std::vector<std::string> members,
-                     reader.Suffixes(keys::MembersPrefix(level, scope.id())));
-    std::vector<std::string> rep_keys;
-    for (const std::string& rep_id : members) rep_keys.push_back(keys::Rep(rep_id));
-    ASSIGN_OR_RETURN(std::vector<v1::RepRow> rows, reader.GetEachOrDefault<v1::RepRow>(rep_keys));
-    for (size_t i = 0; i < members.size(); ++i) {
-      if (rows[i].assignments().empty()) continue;
-      const v1::Assignment& latest = *rows[i].assignments().rbegin();
-      if ((level == keys::kTeam ? latest.team_id() : latest.region_id()) == scope.id()) {
-        reps.push_back(members[i]);
-      }
-    }
+    ASSIGN_OR_RETURN(reps, RepsPlacedOn(reader, LevelOf(scope.kind()), scope.id(), today));
   }
   std::vector<std::string> pipeline_keys;
   for (const std::string& rep_id : reps) pipeline_keys.push_back(keys::Pipeline(rep_id));
@@ -463,10 +469,10 @@ absl::StatusOr<std::vector<Ranked>> RankStateNow(const Reader& reader, const Sco
   std::vector<Ranked> ranking;
   for (size_t i = 0; i < reps.size(); ++i) {
     const v1::PipelineRow& p = pipelines[i];
-    if (p.qualified_count() == 0 && p.proposal_count() == 0 && p.negotiation_count() == 0 &&
-        p.open_risk_flags() == 0) {
-      continue;
-    }
+    const bool has = metric == v1::METRIC_OPEN_RISK_FLAGS
+                         ? p.open_risk_flags() != 0
+                         : p.qualified_count() + p.proposal_count() + p.negotiation_count() != 0;
+    if (!has) continue;
     MetricBasis basis;
     basis.pipeline = p;
     ranking.push_back({reps[i], MetricValue(Counters(), metric, basis)});
@@ -513,7 +519,7 @@ absl::StatusOr<v1::GetKpisResponse> AnalyticsQueries::GetKpis(
     ASSIGN_OR_RETURN(counters, ScopeCounters(reader, request.scope(), days->first, days->second));
     working_days = ElapsedWorkingDays(context.calendar, days->first, days->second, Today());
   }
-  ASSIGN_OR_RETURN(v1::PipelineRow pipeline, ScopePipeline(reader, request.scope()));
+  ASSIGN_OR_RETURN(v1::PipelineRow pipeline, ScopePipeline(reader, request.scope(), Today()));
   FillKpis(counters, pipeline, context, working_days, k);
   return response;
 }
@@ -633,7 +639,7 @@ absl::StatusOr<v1::GetAttainmentResponse> AnalyticsQueries::GetAttainment(
     if (t.value().has_count()) in.target = t.value().count();
     if (!in.period_over &&
         (in.metric == targets::v1::METRIC_REVENUE || in.metric == targets::v1::METRIC_DEALS_WON)) {
-      ASSIGN_OR_RETURN(v1::PipelineRow p, ScopePipeline(reader, scope));
+      ASSIGN_OR_RETURN(v1::PipelineRow p, ScopePipeline(reader, scope, Today()));
       const StageProbabilities& pr = options_.probabilities;
       if (in.metric == targets::v1::METRIC_REVENUE) {
         in.weighted_pipeline = MulDiv(p.qualified_minor(), pr.qualified_bp, 10000) +
@@ -679,6 +685,9 @@ absl::StatusOr<v1::GetLeaderboardResponse> AnalyticsQueries::GetLeaderboard(
   if (!request.rep_id().empty()) violations.AddIfError("rep_id", ValidateId(request.rep_id()));
   if (as_of.has_value()) {
     CheckStateMetricNow(request.metric(), "as_of_day", "past ranking", violations);
+  }
+  if (request.include_movement()) {
+    CheckStateMetricNow(request.metric(), "include_movement", "past ranking", violations);
   }
   RETURN_IF_ERROR(violations.ToStatus());
   const size_t top_n = request.top_n() == 0 ? kDefaultTopN : request.top_n();
@@ -753,7 +762,7 @@ absl::StatusOr<v1::GetLeaderboardResponse> AnalyticsQueries::GetLeaderboard(
   } else if (IsStateMetric(metric) || days.has_value()) {
     std::vector<Ranked> ranking;
     if (IsStateMetric(metric)) {
-      ASSIGN_OR_RETURN(ranking, RankStateNow(reader, request.scope(), metric));
+      ASSIGN_OR_RETURN(ranking, RankStateNow(reader, request.scope(), metric, Today()));
     } else {
       MetricBasis basis;
       basis.working_days = ElapsedWorkingDays(context.calendar, days->first, days->second, Today());
@@ -790,9 +799,8 @@ absl::StatusOr<v1::GetLeaderboardResponse> AnalyticsQueries::GetLeaderboard(
   ASSIGN_OR_RETURN(std::vector<v1::RepRow> reps, reader.GetEachOrDefault<v1::RepRow>(rep_keys));
   for (size_t i = 0; i < entries.size(); ++i) entries[i]->set_display_name(reps[i].display_name());
 
-  // Ranks at the end of the day before (as_of or today), from rep rows. A state metric has
-  // no past ranking: its entries carry no previous rank.
-  if (request.include_movement() && !IsStateMetric(metric)) {
+  // Ranks at the end of the day before (as_of or today), from rep rows.
+  if (request.include_movement()) {
     const absl::CivilDay reference = as_of.value_or(Today());
     const absl::CivilDay previous = std::min(reference - 1, period->last_day());
     std::map<std::string, int64_t> previous_rank;
@@ -890,7 +898,7 @@ absl::StatusOr<v1::GetRegionalViewResponse> AnalyticsQueries::GetRegionalView(
     *row->mutable_scope() = scope;
     row->set_name(name);
     if (any_state) {
-      ASSIGN_OR_RETURN(basis.pipeline, ScopePipeline(reader, scope));
+      ASSIGN_OR_RETURN(basis.pipeline, ScopePipeline(reader, scope, Today()));
     }
     for (int m : request.metrics()) row->add_values(MetricValue(c, static_cast<Metric>(m), basis));
     return absl::OkStatus();

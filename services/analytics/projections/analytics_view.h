@@ -40,8 +40,8 @@ struct AnalyticsViewOptions {
 
 // Not thread-safe: its runner calls it from one batch at a time.
 //
-// Per batch, the counter rows (rd/, p/, sd/, sm/), pipeline rows (pl/, pc) and active-day
-// lists (ra/) are read once, summed in memory and written once by Flush(), and the
+// Per batch, the counter rows (rd/, p/, sd/, sm/, sp/), pipeline rows (pl/, pc) and
+// active-day lists (ra/) are read once, summed in memory and written once by Flush(), and the
 // leaderboard index moves once per rep period row (from its committed value to its
 // final one) instead of once per fact. The batch's sums are dropped by DiscardBatch()
 // and an event's by DiscardEvent(), so a retried batch starts from the committed rows.
