@@ -1085,6 +1085,61 @@ TEST(AnalyticsFoldTest, RejectedEventsAndAbortedBatchesLeaveNoTrace) {
   }
 }
 
+// A view folded after the analytics view that rejects some hires, moves, deactivations and
+// calls: the analytics view's placement or fact of such an event is rolled back with it.
+class RejectingView final : public projection::View {
+ public:
+  std::string_view name() const override { return "rejecting"; }
+  absl::Status Apply(const projection::EventEnvelope& event, projection::ViewTxn&) override {
+    return Rejects(event) ? absl::InvalidArgumentError("rejected by the test") : absl::OkStatus();
+  }
+  static bool Rejects(const projection::EventEnvelope& e) {
+    const bool placement = e.payload().Is<tg::RepHired>() || e.payload().Is<tg::RepMoved>() ||
+                           e.payload().Is<tg::RepDeactivated>();
+    return (placement && e.sequence() % 3 == 0) ||
+           (e.payload().Is<act::CallLogged>() && e.sequence() % 11 == 0);
+  }
+};
+
+TEST(AnalyticsFoldTest, EventsRejectedByAnotherViewLeaveNoTrace) {
+  testing::HistoryOptions options;
+  options.activity_events = 2000;
+  options.reps = 10;
+  options.moves = 12;
+  const testing::History history = testing::RandomHistory(13, options);
+  const std::vector<projection::SourcedEvent> all = testing::Interleave(history, 7);
+  std::vector<projection::SourcedEvent> kept;
+  int rejected_placements = 0;
+  for (const projection::SourcedEvent& e : all) {
+    if (!RejectingView::Rejects(e.envelope)) {
+      kept.push_back(e);
+    } else if (!e.envelope.payload().Is<act::CallLogged>()) {
+      ++rejected_placements;
+    }
+  }
+  ASSERT_GT(rejected_placements, 3);
+  const std::vector<projection::ViewRow> rows = Fold(kept)->Rows();
+  for (size_t batch : {size_t{1000}, size_t{7}}) {
+    SCOPED_TRACE(batch);
+    TempDir dir;
+    std::vector<std::string> names = AnalyticsViewNames();
+    names.push_back("rejecting");
+    ASSERT_OK_AND_ASSIGN(auto db, projection::ViewDb::Open((dir.path() / "views").string(), names));
+    std::vector<projection::ViewPtr> views = NewAnalyticsViews({});
+    views.push_back(std::make_unique<RejectingView>());
+    projection::ProjectionOptions po;
+    po.name = "analytics";
+    po.batch_size = batch;
+    ASSERT_OK_AND_ASSIGN(auto runner, projection::ProjectionRunner::Create(
+                                          db.get(), std::make_unique<projection::VectorSource>(all),
+                                          std::move(views), po));
+    ASSERT_OK(runner->CatchUp(absl::Seconds(60)));
+    EXPECT_EQ(runner->Stats().dead_lettered, all.size() - kept.size());
+    ASSERT_OK_AND_ASSIGN(std::vector<projection::ViewRow> got, db->Scan(keys::kView));
+    EXPECT_TRUE(got == rows);
+  }
+}
+
 // A backdated move re-attributes the days from its effective date, whichever source
 // arrives first.
 TEST(AnalyticsFoldTest, BackdatedMoveReattributes) {
