@@ -70,6 +70,51 @@ class AnalyticsServiceTest : public ::testing::Test {
     }
   }
 
+  // Appends a targets-service event (organisation or target) at the fake clock's time.
+  void AppendTargets(const std::string& stream, const google::protobuf::Message& event) {
+    eventstore::AppendRequest request;
+    request.stream_id = stream;
+    eventstore::EventEnvelope envelope;
+    envelope.mutable_payload()->PackFrom(event);
+    envelope.mutable_occurred_at()->set_seconds(absl::ToUnixSeconds(clock_.Now()));
+    request.events.push_back(envelope);
+    ASSERT_OK(targets_.Append(std::move(request)).status());
+  }
+
+  // The target once the view has folded its approval (up to 30 s), else nullopt.
+  std::optional<v1::Attainment> WaitForApproved(const std::string& target_id) {
+    for (int i = 0; i < 3000; ++i) {
+      v1::GetAttainmentRequest by_id;
+      by_id.set_target_id(target_id);
+      absl::StatusOr<v1::GetAttainmentResponse> got = service_->queries().GetAttainment(by_id);
+      if (got.ok() && got->attainments_size() == 1 &&
+          got->attainments(0).target_status() == targets::v1::TARGET_STATUS_APPROVED) {
+        return got->attainments(0);
+      }
+      absl::SleepFor(absl::Milliseconds(10));
+    }
+    return std::nullopt;
+  }
+
+  // Drafts and approves a target; returns it once the view has folded the approval.
+  std::optional<v1::Attainment> DraftAndApprove(const targets::v1::TargetDrafted& drafted) {
+    const std::string stream = absl::StrCat("target-", drafted.target_id());
+    AppendTargets(stream, drafted);
+    targets::v1::TargetApproved approved;
+    approved.set_target_id(drafted.target_id());
+    *approved.mutable_key() = drafted.key();
+    *approved.mutable_value() = drafted.value();
+    AppendTargets(stream, approved);
+    return WaitForApproved(drafted.target_id());
+  }
+
+  // The registry in the Prometheus text format.
+  std::string MetricsText() const {
+    std::ostringstream text;
+    prometheus::TextSerializer().Serialize(text, registry_->Collect());
+    return text.str();
+  }
+
   ::salesperf::testing::TempDir dir_;
   FakeClock clock_{
       absl::FromCivil(absl::CivilSecond(2026, 2, 14, 12, 0, 0), absl::FixedTimeZone(8 * 3600))};
@@ -125,9 +170,7 @@ TEST_F(AnalyticsServiceTest, BadRequestsGetFieldViolations) {
 TEST_F(AnalyticsServiceTest, BusinessGaugesAtCompanyRegionAndTeamLevelOnly) {
   ASSERT_NE(service_->gauges(), nullptr);
   ASSERT_OK(service_->gauges()->Refresh());
-  std::ostringstream text;
-  prometheus::TextSerializer().Serialize(text, registry_->Collect());
-  const std::string metrics = text.str();
+  const std::string metrics = MetricsText();
   EXPECT_THAT(metrics, HasSubstr("salesperf_business_revenue{currency=\"CNY\",level=\"company\","
                                  "period=\"month\",scope=\"\"}"));
   EXPECT_THAT(
@@ -172,9 +215,7 @@ TEST_F(AnalyticsServiceTest, BusinessGaugesAtCompanyRegionAndTeamLevelOnly) {
   clock_.Set(
       absl::FromCivil(absl::CivilSecond(2026, 1, 20, 12, 0, 0), absl::FixedTimeZone(8 * 3600)));
   ASSERT_OK(service_->gauges()->Refresh());
-  std::ostringstream january;
-  prometheus::TextSerializer().Serialize(january, registry_->Collect());
-  EXPECT_THAT(january.str(), HasSubstr("salesperf_business_attainment_ratio{level=\"team\",metric="
+  EXPECT_THAT(MetricsText(), HasSubstr("salesperf_business_attainment_ratio{level=\"team\",metric="
                                        "\"revenue\",period=\"month\",scope=\"team-0-0\"}"));
   // The company's January revenue target is closed and a new one, half as high, approved for
   // the same key: the series follows the open one, whichever row comes first.
@@ -192,20 +233,11 @@ TEST_F(AnalyticsServiceTest, BusinessGaugesAtCompanyRegionAndTeamLevelOnly) {
     }
     ASSERT_TRUE(old_target.has_value());
     ASSERT_LT(std::string("a-successor"), old_target->target_id());  // listed before it
-    auto append = [&](const std::string& stream, const google::protobuf::Message& event) {
-      eventstore::AppendRequest request;
-      request.stream_id = stream;
-      eventstore::EventEnvelope envelope;
-      envelope.mutable_payload()->PackFrom(event);
-      envelope.mutable_occurred_at()->set_seconds(absl::ToUnixSeconds(clock_.Now()));
-      request.events.push_back(envelope);
-      ASSERT_OK(targets_.Append(std::move(request)).status());
-    };
     targets::v1::TargetClosed closed;
     closed.set_target_id(old_target->target_id());
     *closed.mutable_key() = old_target->key();
     closed.set_status_before(targets::v1::TARGET_STATUS_APPROVED);
-    append(absl::StrCat("target-", old_target->target_id()), closed);
+    AppendTargets(absl::StrCat("target-", old_target->target_id()), closed);
     targets::v1::TargetDrafted drafted;
     drafted.set_target_id("a-successor");
     *drafted.mutable_key() = old_target->key();
@@ -213,31 +245,11 @@ TEST_F(AnalyticsServiceTest, BusinessGaugesAtCompanyRegionAndTeamLevelOnly) {
     drafted.mutable_value()->mutable_money()->set_minor_units(old_target->target() / 2);
     drafted.set_period_first_day("2026-01-01");
     drafted.set_period_last_day("2026-01-31");
-    append("target-a-successor", drafted);
-    targets::v1::TargetApproved approved;
-    approved.set_target_id("a-successor");
-    *approved.mutable_key() = drafted.key();
-    *approved.mutable_value() = drafted.value();
-    append("target-a-successor", approved);
-    // Wait until the view has folded both.
-    std::optional<v1::Attainment> successor;
-    for (int i = 0; i < 3000 && !successor.has_value(); ++i) {  // up to 30 s
-      v1::GetAttainmentRequest by_id;
-      by_id.set_target_id("a-successor");
-      absl::StatusOr<v1::GetAttainmentResponse> got = service_->queries().GetAttainment(by_id);
-      if (got.ok() && got->attainments_size() == 1 &&
-          got->attainments(0).target_status() == targets::v1::TARGET_STATUS_APPROVED) {
-        successor = got->attainments(0);
-      } else {
-        absl::SleepFor(absl::Milliseconds(10));
-      }
-    }
+    const std::optional<v1::Attainment> successor = DraftAndApprove(drafted);
     ASSERT_TRUE(successor.has_value());
     ASSERT_OK(service_->CatchUp(absl::Seconds(30)));
     ASSERT_OK(service_->gauges()->Refresh());
-    std::ostringstream after;
-    prometheus::TextSerializer().Serialize(after, registry_->Collect());
-    const std::string text = after.str();
+    const std::string text = MetricsText();
     const size_t at = text.find(company_series + " ");
     ASSERT_NE(at, std::string::npos) << text;
     EXPECT_DOUBLE_EQ(std::stod(text.substr(at + company_series.size() + 1)),
@@ -247,40 +259,28 @@ TEST_F(AnalyticsServiceTest, BusinessGaugesAtCompanyRegionAndTeamLevelOnly) {
   clock_.Set(
       absl::FromCivil(absl::CivilSecond(2026, 3, 2, 12, 0, 0), absl::FixedTimeZone(8 * 3600)));
   ASSERT_OK(service_->gauges()->Refresh());
-  std::ostringstream march;
-  prometheus::TextSerializer().Serialize(march, registry_->Collect());
+  const std::string march = MetricsText();
   // March: January's targets are gone; the fiscal quarter FY2026-Q4 (January to March) is
   // the current quarter's.
-  EXPECT_THAT(march.str(), Not(HasSubstr("salesperf_business_attainment_ratio{level=\"team\"")));
-  EXPECT_THAT(march.str(), HasSubstr("salesperf_business_attainment_ratio{level=\"company\","
-                                     "metric=\"calls\",period=\"quarter\",scope=\"\"}"));
-  EXPECT_THAT(march.str(), Not(HasSubstr("salesperf_business_attainment_ratio{level=\"company\","
-                                         "metric=\"revenue\"")));
+  EXPECT_THAT(march, Not(HasSubstr("salesperf_business_attainment_ratio{level=\"team\"")));
+  EXPECT_THAT(march, HasSubstr("salesperf_business_attainment_ratio{level=\"company\","
+                               "metric=\"calls\",period=\"quarter\",scope=\"\"}"));
+  EXPECT_THAT(march, Not(HasSubstr("salesperf_business_attainment_ratio{level=\"company\","
+                                   "metric=\"revenue\"")));
 }
 
 // A fiscal year starting in February has quarters of its own (February to April, ...):
 // the gauges then also show the current fiscal quarter, with its targets, beside the
 // calendar month and quarter.
 TEST_F(AnalyticsServiceTest, FiscalQuartersOfTheirOwnGetTheirOwnGauges) {
-  auto append = [&](const std::string& stream, const google::protobuf::Message& event) {
-    eventstore::AppendRequest request;
-    request.stream_id = stream;
-    eventstore::EventEnvelope envelope;
-    envelope.mutable_payload()->PackFrom(event);
-    envelope.mutable_occurred_at()->set_seconds(absl::ToUnixSeconds(clock_.Now()));
-    request.events.push_back(envelope);
-    ASSERT_OK(targets_.Append(std::move(request)).status());
-  };
   ASSERT_OK(service_->gauges()->Refresh());
-  std::ostringstream before;
-  prometheus::TextSerializer().Serialize(before, registry_->Collect());
-  EXPECT_THAT(before.str(), Not(HasSubstr("fiscal_quarter")));  // April: calendar quarters
+  EXPECT_THAT(MetricsText(), Not(HasSubstr("fiscal_quarter")));  // April: calendar quarters
 
   targets::v1::OrganisationSettingsChanged settings;
   settings.mutable_settings()->set_company_name("Acme");
   settings.mutable_settings()->set_currency_code("CNY");
   settings.mutable_settings()->set_fiscal_year_start_month(2);
-  append("org", settings);
+  AppendTargets("org", settings);
   // Today (2026-02-14) is in the fiscal quarter 2026-02-01..2026-04-30.
   targets::v1::TargetDrafted drafted;
   drafted.set_target_id("fq-calls");
@@ -291,30 +291,11 @@ TEST_F(AnalyticsServiceTest, FiscalQuartersOfTheirOwnGetTheirOwnGauges) {
   drafted.mutable_value()->set_count(100'000);
   drafted.set_period_first_day("2026-02-01");
   drafted.set_period_last_day("2026-04-30");
-  append("target-fq-calls", drafted);
-  targets::v1::TargetApproved approved;
-  approved.set_target_id("fq-calls");
-  *approved.mutable_key() = drafted.key();
-  *approved.mutable_value() = drafted.value();
-  append("target-fq-calls", approved);
-  std::optional<v1::Attainment> target;
-  for (int i = 0; i < 3000 && !target.has_value(); ++i) {  // up to 30 s
-    v1::GetAttainmentRequest by_id;
-    by_id.set_target_id("fq-calls");
-    absl::StatusOr<v1::GetAttainmentResponse> got = service_->queries().GetAttainment(by_id);
-    if (got.ok() && got->attainments_size() == 1 &&
-        got->attainments(0).target_status() == targets::v1::TARGET_STATUS_APPROVED) {
-      target = got->attainments(0);
-    } else {
-      absl::SleepFor(absl::Milliseconds(10));
-    }
-  }
+  const std::optional<v1::Attainment> target = DraftAndApprove(drafted);
   ASSERT_TRUE(target.has_value());
   ASSERT_GT(target->actual(), 0);
   ASSERT_OK(service_->gauges()->Refresh());
-  std::ostringstream after;
-  prometheus::TextSerializer().Serialize(after, registry_->Collect());
-  const std::string text = after.str();
+  const std::string text = MetricsText();
   const std::string series =
       "salesperf_business_attainment_ratio{level=\"company\",metric=\"calls\","
       "period=\"fiscal_quarter\",scope=\"\"}";
