@@ -2,6 +2,7 @@
 
 #include <utility>
 
+#include "absl/strings/str_cat.h"
 #include "libs/common/logging.h"
 #include "libs/common/status_macros.h"
 #include "services/analytics/projections/analytics_view.h"
@@ -12,6 +13,12 @@ absl::StatusOr<std::unique_ptr<AnalyticsService>> AnalyticsService::Open(
     AnalyticsServiceOptions options) {
   ASSIGN_OR_RETURN(absl::TimeZone tz, LoadTimeZone(options.time_zone));
   RETURN_IF_ERROR(ValidateAttainmentOptions(options.rule, options.probabilities));
+  if (options.projection_batch_size < 1 ||
+      options.projection_batch_size > kMaxProjectionBatchSize) {
+    return absl::InvalidArgumentError(absl::StrCat("projection batch size must be 1..",
+                                                   kMaxProjectionBatchSize, ", not ",
+                                                   options.projection_batch_size));
+  }
   if (options.env.clock == nullptr) options.env.clock = RealClock();
   std::unique_ptr<AnalyticsService> service(new AnalyticsService(options));
   service::ServiceHostOptions host = service::HostOptionsFrom(options.env);

@@ -317,5 +317,17 @@ TEST_F(AnalyticsServiceTest, FiscalQuartersOfTheirOwnGetTheirOwnGauges) {
   EXPECT_THAT(text, HasSubstr("salesperf_business_calls{level=\"company\",period=\"quarter\""));
 }
 
+TEST(AnalyticsServiceOptionsTest, ProjectionBatchSizeIsBounded) {
+  ::salesperf::testing::TempDir dir;
+  for (size_t size : {size_t{0}, kMaxProjectionBatchSize + 1}) {
+    AnalyticsServiceOptions options;
+    options.env.data_dir = dir.path().string();
+    options.projection_batch_size = size;
+    absl::Status opened = AnalyticsService::Open(options).status();
+    EXPECT_EQ(opened.code(), absl::StatusCode::kInvalidArgument) << size;
+    EXPECT_THAT(std::string(opened.message()), HasSubstr("projection batch size")) << size;
+  }
+}
+
 }  // namespace
 }  // namespace salesperf::analytics
