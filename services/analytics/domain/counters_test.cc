@@ -141,6 +141,19 @@ TEST(OrgTest, PlacementsAndStints) {
   EXPECT_EQ(stints[2].placement.team_id, "");
 }
 
+TEST(OrgTest, DayIdsRoundTrip) {
+  EXPECT_EQ(DayId(absl::CivilDay(2026, 2, 9)), "2026-02-09");
+  EXPECT_EQ(DayId(absl::CivilDay(987, 12, 31)), "0987-12-31");
+  EXPECT_EQ(DayId(absl::CivilDay(10000, 1, 1)), "10000-01-01");
+  for (absl::CivilDay day(2024, 1, 1); day <= absl::CivilDay(2026, 12, 31); ++day) {
+    absl::CivilDay parsed;
+    ASSERT_TRUE(ParseDay(DayId(day), &parsed)) << day;
+    EXPECT_EQ(parsed, day);
+  }
+  absl::CivilDay unused;
+  EXPECT_FALSE(ParseDay("2026-2-09", &unused));
+}
+
 TEST(AttainmentTest, StatusRuleAndProjections) {
   AttainmentInput in;
   in.metric = targets::v1::METRIC_REVENUE;

@@ -59,7 +59,22 @@ std::vector<Stint> StintsWithin(const v1::RepRow& rep, std::string_view first,
 }
 
 std::string DayId(absl::CivilDay day) {
-  return absl::StrFormat("%04d-%02d-%02d", day.year(), day.month(), day.day());
+  const int64_t year = day.year();
+  // By hand: folding calls this per event, and StrFormat was ~6 % of a fold.
+  if (year < 0 || year > 9999) {
+    return absl::StrFormat("%04d-%02d-%02d", year, day.month(), day.day());
+  }
+  const auto digit = [](int64_t n) { return static_cast<char>('0' + n % 10); };
+  return std::string{digit(year / 1000),
+                     digit(year / 100),
+                     digit(year / 10),
+                     digit(year),
+                     '-',
+                     digit(day.month() / 10),
+                     digit(day.month()),
+                     '-',
+                     digit(day.day() / 10),
+                     digit(day.day())};
 }
 
 bool ParseDay(std::string_view id, absl::CivilDay* day) {
