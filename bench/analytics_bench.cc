@@ -15,7 +15,7 @@
 //            4 GB of memory for the generated history).
 //
 //   build/bin/salesperf_analytics_bench [--events 300000] [--rebuild-events 1000000]
-//                                       [--calls 3000] [--batch-size 10000]
+//                                       [--calls 3000] [--batch-size 50000]
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
@@ -118,7 +118,7 @@ Rate RawConsume(const std::vector<projection::SourcedEvent>& records, size_t bat
       touched += e.envelope.sequence();
     }
     n += batch->size();
-    source.Recycle(*std::move(batch));
+    if (!batch->empty()) source.Recycle(*std::move(batch));
   }
   const Rate rate = RateOf(n, start, cpu_start);
   if (touched == 42) std::printf(" ");  // keeps the loop
@@ -150,7 +150,7 @@ int main(int argc, char** argv) {
                  "events for the rebuild figure (default 1000000)");
   app.add_option("--calls", calls, "calls per latency case (default 3000)");
   app.add_option("--batch-size", batch_size,
-                 "records per projection batch (default: the service's, 10000)");
+                 "records per projection batch (default: the service's, 50000)");
   bool memtable_hints = projection::ViewDbOptions{}.memtable_insert_hints;
   app.add_option("--memtable-hints", memtable_hints,
                  "memtable insert hints in the view db (default: ViewDbOptions')");

@@ -245,10 +245,12 @@ def sales():
     L.add(bargauge("Top 15 teams by revenue attainment", "percentunit",
                    f'topk(15, max by (scope) (salesperf_business_attainment_ratio{{level="team",{p},metric="revenue"}}))',
                    "{{scope}}", "", PACE, 1.5), 12, 10)
-    period_var = {"name": "period", "label": "Period", "type": "custom", "query": "month,quarter",
+    period_var = {"name": "period", "label": "Period", "type": "custom",
+                  "query": "month,quarter,fiscal_quarter",
                   "current": {"text": "month", "value": "month"}, "hide": 0, "multi": False, "includeAll": False,
                   "options": [{"text": "month", "value": "month", "selected": True},
-                              {"text": "quarter", "value": "quarter", "selected": False}]}
+                              {"text": "quarter", "value": "quarter", "selected": False},
+                              {"text": "fiscal_quarter", "value": "fiscal_quarter", "selected": False}]}
     metric_var = {"name": "metric", "label": "Target metric", "type": "custom",
                   "query": "revenue,deals_won,new_customers,calls,call_minutes,visits,conversion_rate,average_deal_size,csat",
                   "current": {"text": "revenue", "value": "revenue"}, "hide": 0, "multi": False, "includeAll": False,

@@ -55,6 +55,9 @@ class CommitWatcher final : public EventSource {
   absl::Status Start(PositionLookup lookup) override;
   absl::StatusOr<std::vector<SourcedEvent>> Poll(size_t max_events,
                                                  absl::Duration timeout) override;
+  // Hands the records on, so that a source reusing them (Kafka) does behind a watcher too.
+  // NOLINTNEXTLINE(performance-unnecessary-value-param): the interface's by-value hand-back
+  void Recycle(std::vector<SourcedEvent> records) override { inner_->Recycle(std::move(records)); }
   void Committed(const std::vector<std::pair<PartitionId, int64_t>>& next_positions) override;
   std::vector<projection::PartitionHead> Heads() const override { return inner_->Heads(); }
 

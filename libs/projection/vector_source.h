@@ -7,7 +7,7 @@
 // already holds every record would. Append() adds records later (a live topic).
 //
 // Poll copies the records into the vector the runner last handed back (Recycle), reusing
-// its records' buffers, as the Kafka and event-store sources reuse theirs.
+// its records' buffers, as the Kafka source reuses its own.
 //
 // Thread-safe. The PositionLookup is called under the source's lock, so it must not
 // call back into the source.

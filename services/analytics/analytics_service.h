@@ -50,11 +50,13 @@ struct AnalyticsServiceOptions {
   // batch, so catching up and rebuilding get cheaper per event with larger batches (50000
   // folds ~1.3-1.4x as many events per CPU second as 10000: bench/README.md, session 7); a
   // live poll takes only what has arrived, so this adds no latency. Memory: up to a few KB
-  // per record of the batch at most (~100-250 MB at the default). Default: 50000.
+  // per record of the batch at most (~100-250 MB at the default; with Kafka, whose source
+  // keeps the previous batch's records for reuse, up to twice that). Default: 50000.
   size_t projection_batch_size = 50'000;
 };
 
-inline constexpr size_t kMaxProjectionBatchSize = 1'000'000;
+// At a few KB per record at most, 200000 stays well inside the Helm chart's 2 GiB limit.
+inline constexpr size_t kMaxProjectionBatchSize = 200'000;
 
 class AnalyticsService final : public service::HostedService {
  public:

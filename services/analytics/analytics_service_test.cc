@@ -71,14 +71,14 @@ class AnalyticsServiceTest : public ::testing::Test {
   }
 
   // Appends a targets-service event (organisation or target) at the fake clock's time.
-  void AppendTargets(const std::string& stream, const google::protobuf::Message& event) {
+  absl::Status AppendTargets(const std::string& stream, const google::protobuf::Message& event) {
     eventstore::AppendRequest request;
     request.stream_id = stream;
     eventstore::EventEnvelope envelope;
     envelope.mutable_payload()->PackFrom(event);
     envelope.mutable_occurred_at()->set_seconds(absl::ToUnixSeconds(clock_.Now()));
     request.events.push_back(envelope);
-    ASSERT_OK(targets_.Append(std::move(request)).status());
+    return targets_.Append(std::move(request)).status();
   }
 
   // The target once the view has folded its approval (up to 30 s), else nullopt.
@@ -96,15 +96,18 @@ class AnalyticsServiceTest : public ::testing::Test {
     return std::nullopt;
   }
 
-  // Drafts and approves a target; returns it once the view has folded the approval.
+  // Drafts and approves a target; returns it once the view has folded the approval
+  // (nullopt if an append failed or the view did not get there in 30 s).
   std::optional<v1::Attainment> DraftAndApprove(const targets::v1::TargetDrafted& drafted) {
     const std::string stream = absl::StrCat("target-", drafted.target_id());
-    AppendTargets(stream, drafted);
     targets::v1::TargetApproved approved;
     approved.set_target_id(drafted.target_id());
     *approved.mutable_key() = drafted.key();
     *approved.mutable_value() = drafted.value();
-    AppendTargets(stream, approved);
+    absl::Status appended = AppendTargets(stream, drafted);
+    if (appended.ok()) appended = AppendTargets(stream, approved);
+    EXPECT_OK(appended);
+    if (!appended.ok()) return std::nullopt;
     return WaitForApproved(drafted.target_id());
   }
 
@@ -237,7 +240,7 @@ TEST_F(AnalyticsServiceTest, BusinessGaugesAtCompanyRegionAndTeamLevelOnly) {
     closed.set_target_id(old_target->target_id());
     *closed.mutable_key() = old_target->key();
     closed.set_status_before(targets::v1::TARGET_STATUS_APPROVED);
-    AppendTargets(absl::StrCat("target-", old_target->target_id()), closed);
+    ASSERT_OK(AppendTargets(absl::StrCat("target-", old_target->target_id()), closed));
     targets::v1::TargetDrafted drafted;
     drafted.set_target_id("a-successor");
     *drafted.mutable_key() = old_target->key();
@@ -280,7 +283,7 @@ TEST_F(AnalyticsServiceTest, FiscalQuartersOfTheirOwnGetTheirOwnGauges) {
   settings.mutable_settings()->set_company_name("Acme");
   settings.mutable_settings()->set_currency_code("CNY");
   settings.mutable_settings()->set_fiscal_year_start_month(2);
-  AppendTargets("org", settings);
+  ASSERT_OK(AppendTargets("org", settings));
   // Today (2026-02-14) is in the fiscal quarter 2026-02-01..2026-04-30.
   targets::v1::TargetDrafted drafted;
   drafted.set_target_id("fq-calls");

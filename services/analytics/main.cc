@@ -32,7 +32,8 @@ int main(int argc, char** argv) {
     AddFlag(app, "--stage-probability-negotiation-bp", options->probabilities.negotiation_bp,
             "pipeline-weighted projection: chance (bp) that a deal in negotiation is won");
     AddFlag(app, "--projection-batch-size", options->projection_batch_size,
-            "most events folded per view commit (catch-up and rebuild; 1..1000000)");
+            "most events folded per view commit (catch-up and rebuild; 1..200000; "
+            "a few KB of memory each at most)");
   };
   spec.open = [options](salesperf::service::ServiceEnvironment env)
       -> absl::StatusOr<std::unique_ptr<salesperf::service::HostedService>> {
