@@ -7,6 +7,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
+#include "libs/common/period.h"
 #include "salesperf/activity/v1/events.pb.h"
 #include "salesperf/feedback/v1/events.pb.h"
 #include "salesperf/targets/v1/events.pb.h"
@@ -14,6 +15,9 @@
 
 namespace salesperf::analytics::testing {
 namespace {
+
+// The organisation's fiscal years start in April (its settings event below).
+constexpr int kFiscalYearStartMonth = 4;
 
 namespace act = ::salesperf::activity::v1;
 namespace fb = ::salesperf::feedback::v1;
@@ -74,7 +78,7 @@ History Builder::Build() {
   settings.mutable_settings()->set_company_name("Acme");
   settings.mutable_settings()->set_time_zone("Asia/Shanghai");
   settings.mutable_settings()->set_currency_code("CNY");
-  settings.mutable_settings()->set_fiscal_year_start_month(4);
+  settings.mutable_settings()->set_fiscal_year_start_month(kFiscalYearStartMonth);
   settings.mutable_settings()->add_non_working_days(DayId(options_.first_day + 1));
   org(settings);
   const std::string start = DayId(options_.first_day);
@@ -120,16 +124,12 @@ History Builder::Build() {
     common::v1::PeriodKind kind;
     absl::CivilDay first, last;
   };
-  const absl::CivilMonth first_month(options_.first_day);
-  const TargetPeriod month{DayId(options_.first_day).substr(0, 7), common::v1::PERIOD_KIND_MONTH,
-                           absl::CivilDay(first_month), absl::CivilDay(first_month + 1) - 1};
-  const int fiscal_index = static_cast<int>((first_month.month() - 4 + 12) % 12) / 3;  // 0..3
-  const absl::CivilMonth fiscal_start = first_month - (first_month.month() - 4 + 12) % 12 % 3;
-  const TargetPeriod fiscal_quarter{
-      absl::StrCat("FY", first_month.year() + (first_month.month() >= 4 ? 1 : 0), "-Q",
-                   fiscal_index + 1),
-      common::v1::PERIOD_KIND_FISCAL_QUARTER, absl::CivilDay(fiscal_start),
-      absl::CivilDay(fiscal_start + 3) - 1};
+  auto containing_first_day = [&](PeriodKind kind) {
+    const Period p = *Period::Containing(kind, options_.first_day, kFiscalYearStartMonth);
+    return TargetPeriod{p.Id(), ToProto(p.kind()), p.first_day(), p.last_day()};
+  };
+  const TargetPeriod month = containing_first_day(PeriodKind::kMonth);
+  const TargetPeriod fiscal_quarter = containing_first_day(PeriodKind::kFiscalQuarter);
   int target_no = 0;
   auto target = [&](common::v1::ScopeKind kind, const std::string& id, tg::Metric metric,
                     int64_t value, const TargetPeriod& period) {
@@ -385,11 +385,12 @@ History Builder::Build() {
 void Builder::SortByDay(std::vector<projection::SourcedEvent>& events) {
   // Stable by day: a stream's events never go back a day, so their order survives.
   const absl::TimeZone zone = absl::FixedTimeZone(8 * 3600);
-  std::stable_sort(events.begin(), events.end(),
-                   [&](const projection::SourcedEvent& a, const projection::SourcedEvent& b) {
-                     return absl::ToCivilDay(absl::FromUnixSeconds(a.envelope.occurred_at().seconds()), zone) <
-                            absl::ToCivilDay(absl::FromUnixSeconds(b.envelope.occurred_at().seconds()), zone);
-                   });
+  std::stable_sort(
+      events.begin(), events.end(),
+      [&](const projection::SourcedEvent& a, const projection::SourcedEvent& b) {
+        return absl::ToCivilDay(absl::FromUnixSeconds(a.envelope.occurred_at().seconds()), zone) <
+               absl::ToCivilDay(absl::FromUnixSeconds(b.envelope.occurred_at().seconds()), zone);
+      });
   for (size_t i = 0; i < events.size(); ++i) {
     projection::SourcedEvent& e = events[i];
     e.position = static_cast<int64_t>(i) + 1;
