@@ -13,46 +13,22 @@
 
 namespace {
 
-// The 跑单 rule thresholds as flags; windows in whole hours. Defaults are RiskConfig's.
+// The 跑单 thresholds as flags, defaulting to RiskConfig's: the counts bind to a RiskConfig
+// directly; the windows (whole hours) and the zone (a name) are converted by Config().
 struct RiskFlags {
+  salesperf::activity::risk::RiskConfig config;
   std::string time_zone = salesperf::kDefaultTimeZoneName;
-  int max_plan_changes = 0;
-  int plan_change_window_hours = 0;
-  int min_visits_without_check_in = 0;
-  int no_check_in_window_hours = 0;
-  int min_short_calls = 0;
-  int short_call_seconds = 0;
-  int min_short_call_share_percent = 0;
-  int won_near_period_end_days = 0;
-  int max_evidence = 0;
+  int plan_change_window_hours = static_cast<int>(absl::ToInt64Hours(config.plan_change_window));
+  int no_check_in_window_hours = static_cast<int>(absl::ToInt64Hours(config.no_check_in_window));
 
-  explicit RiskFlags(const salesperf::activity::risk::RiskConfig& defaults)
-      : max_plan_changes(defaults.max_plan_changes),
-        plan_change_window_hours(
-            static_cast<int>(absl::ToInt64Hours(defaults.plan_change_window))),
-        min_visits_without_check_in(defaults.min_visits_without_check_in),
-        no_check_in_window_hours(static_cast<int>(absl::ToInt64Hours(defaults.no_check_in_window))),
-        min_short_calls(defaults.min_short_calls),
-        short_call_seconds(defaults.short_call_seconds),
-        min_short_call_share_percent(defaults.min_short_call_share_percent),
-        won_near_period_end_days(defaults.won_near_period_end_days),
-        max_evidence(defaults.max_evidence) {}
-
-  // The configuration, INVALID_ARGUMENT naming the bad flag's field or zone.
+  // The configuration, INVALID_ARGUMENT naming the bad zone.
   absl::StatusOr<salesperf::activity::risk::RiskConfig> Config() const {
-    salesperf::activity::risk::RiskConfig c;
+    salesperf::activity::risk::RiskConfig c = config;
     absl::StatusOr<absl::TimeZone> tz = salesperf::LoadTimeZone(time_zone);
     if (!tz.ok()) return tz.status();
     c.time_zone = *tz;
-    c.max_plan_changes = max_plan_changes;
     c.plan_change_window = absl::Hours(plan_change_window_hours);
-    c.min_visits_without_check_in = min_visits_without_check_in;
     c.no_check_in_window = absl::Hours(no_check_in_window_hours);
-    c.min_short_calls = min_short_calls;
-    c.short_call_seconds = short_call_seconds;
-    c.min_short_call_share_percent = min_short_call_share_percent;
-    c.won_near_period_end_days = won_near_period_end_days;
-    c.max_evidence = max_evidence;
     return c;  // ActivityService::Open validates the thresholds
   }
 };
@@ -62,7 +38,7 @@ struct RiskFlags {
 int main(int argc, char** argv) {
   salesperf::server::BlockShutdownSignals();  // before any thread exists
   auto threshold = std::make_shared<double>(500);
-  auto risk = std::make_shared<RiskFlags>(salesperf::activity::risk::RiskConfig{});
+  auto risk = std::make_shared<RiskFlags>();
   salesperf::service::ServiceMainSpec spec;
   spec.name = salesperf::activity::kServiceName;
   spec.description = "customers, visits, calls, deals and 跑单 signals (gRPC)";
@@ -74,23 +50,23 @@ int main(int argc, char** argv) {
             "Distance from the customer within which a check-in is verified");
     AddFlag(app, "--time-zone", risk->time_zone,
             "IANA zone in which the risk rules reckon days and month ends");
-    AddFlag(app, "--risk-max-plan-changes", risk->max_plan_changes,
+    AddFlag(app, "--risk-max-plan-changes", risk->config.max_plan_changes,
             "Frequent plan changes: flag more than this many reschedules and cancellations");
     AddFlag(app, "--risk-plan-change-window-hours", risk->plan_change_window_hours,
             "Frequent plan changes: within this many hours");
-    AddFlag(app, "--risk-min-visits-without-check-in", risk->min_visits_without_check_in,
+    AddFlag(app, "--risk-min-visits-without-check-in", risk->config.min_visits_without_check_in,
             "Visits without check-in: flag at least this many visits done without one");
     AddFlag(app, "--risk-no-check-in-window-hours", risk->no_check_in_window_hours,
             "Visits without check-in: within this many hours");
-    AddFlag(app, "--risk-min-short-calls", risk->min_short_calls,
+    AddFlag(app, "--risk-min-short-calls", risk->config.min_short_calls,
             "Short connected calls: flag a day with at least this many");
-    AddFlag(app, "--risk-short-call-seconds", risk->short_call_seconds,
+    AddFlag(app, "--risk-short-call-seconds", risk->config.short_call_seconds,
             "Short connected calls: a connected call shorter than this is short");
-    AddFlag(app, "--risk-min-short-call-share-percent", risk->min_short_call_share_percent,
+    AddFlag(app, "--risk-min-short-call-share-percent", risk->config.min_short_call_share_percent,
             "Short connected calls: and at least this share of the day's connected calls");
-    AddFlag(app, "--risk-won-near-period-end-days", risk->won_near_period_end_days,
+    AddFlag(app, "--risk-won-near-period-end-days", risk->config.won_near_period_end_days,
             "Won then cancelled: won within this many last days of its month (1..28)");
-    AddFlag(app, "--risk-max-evidence", risk->max_evidence,
+    AddFlag(app, "--risk-max-evidence", risk->config.max_evidence,
             "Most evidence items a flag carries");
   };
   spec.open = [threshold, risk](salesperf::service::ServiceEnvironment env)
