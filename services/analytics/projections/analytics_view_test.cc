@@ -796,25 +796,45 @@ TEST_F(AnalyticsHistoryTest, StateMetricsRankAsTheyStandNow) {
 
 TEST_F(AnalyticsHistoryTest, MovementComparesWithThePreviousDay) {
   const AnalyticsQueries queries = Queries();
-  v1::GetLeaderboardRequest request;
-  request.set_metric(v1::METRIC_CALLS);
-  *request.mutable_scope() = Scope(common::v1::SCOPE_KIND_COMPANY, "");
-  request.mutable_period()->set_id("2026-02");
-  request.set_as_of_day("2026-02-10");
-  request.set_top_n(50);
-  request.set_include_movement(true);
-  ASSERT_OK_AND_ASSIGN(v1::GetLeaderboardResponse now, queries.GetLeaderboard(request));
-  request.set_as_of_day("2026-02-09");
-  request.set_include_movement(false);
-  ASSERT_OK_AND_ASSIGN(v1::GetLeaderboardResponse before, queries.GetLeaderboard(request));
-  std::map<std::string, int64_t> before_rank;
-  for (const auto& e : before.top()) before_rank[e.rep_id()] = e.rank();
-  ASSERT_GT(now.top_size(), 0);
-  for (const auto& e : now.top()) {
-    EXPECT_EQ(e.previous_rank(), before_rank.count(e.rep_id()) ? before_rank[e.rep_id()] : 0);
-    if (e.previous_rank() != 0) {
-      EXPECT_EQ(e.movement(), e.previous_rank() - e.rank());
+  struct Case {
+    common::v1::ScopeRef scope;
+    v1::Metric metric;
+    std::string as_of;     // "" = today (kToday)
+    std::string previous;  // the day before
+  };
+  const std::vector<Case> cases = {
+      {Scope(common::v1::SCOPE_KIND_COMPANY, ""), v1::METRIC_CALLS, "2026-02-10", "2026-02-09"},
+      {Scope(common::v1::SCOPE_KIND_COMPANY, ""), v1::METRIC_VISITS_DONE, "", "2026-02-13"},
+      {Scope(common::v1::SCOPE_KIND_TEAM, history_->team_ids[0]), v1::METRIC_REVENUE, "2026-02-26",
+       "2026-02-25"},
+      {Scope(common::v1::SCOPE_KIND_REGION, history_->region_ids[1]),
+       v1::METRIC_CALLS_PER_WORKING_DAY, "2026-02-12", "2026-02-11"}};
+  for (const Case& c : cases) {
+    SCOPED_TRACE(absl::StrCat(c.scope.ShortDebugString(), " ", std::string(MetricName(c.metric)),
+                              " as of ", c.as_of));
+    v1::GetLeaderboardRequest request;
+    request.set_metric(c.metric);
+    *request.mutable_scope() = c.scope;
+    request.mutable_period()->set_id("2026-02");
+    request.set_as_of_day(c.as_of);
+    request.set_top_n(50);
+    request.set_include_movement(true);
+    ASSERT_OK_AND_ASSIGN(v1::GetLeaderboardResponse now, queries.GetLeaderboard(request));
+    request.set_as_of_day(c.previous);
+    request.set_include_movement(false);
+    ASSERT_OK_AND_ASSIGN(v1::GetLeaderboardResponse before, queries.GetLeaderboard(request));
+    std::map<std::string, int64_t> before_rank;
+    for (const auto& e : before.top()) before_rank[e.rep_id()] = e.rank();
+    ASSERT_GT(now.top_size(), 1);
+    int with_previous = 0;
+    for (const auto& e : now.top()) {
+      EXPECT_EQ(e.previous_rank(), before_rank.count(e.rep_id()) ? before_rank[e.rep_id()] : 0);
+      if (e.previous_rank() != 0) {
+        ++with_previous;
+        EXPECT_EQ(e.movement(), e.previous_rank() - e.rank());
+      }
     }
+    EXPECT_GT(with_previous, 0);
   }
 }
 
