@@ -288,6 +288,14 @@ absl::StatusOr<std::vector<std::string>> RepsPlacedOn(const Reader& reader, char
   return placed;
 }
 
+// The reps' pipeline rows (open deals and flags now), in their order, in one MultiGet.
+absl::StatusOr<std::vector<v1::PipelineRow>> PipelinesOf(const Reader& reader,
+                                                         const std::vector<std::string>& reps) {
+  std::vector<std::string> pipeline_keys;
+  for (const std::string& rep_id : reps) pipeline_keys.push_back(keys::Pipeline(rep_id));
+  return reader.GetEachOrDefault<v1::PipelineRow>(pipeline_keys);
+}
+
 // Open pipeline and risk flags of `scope` as they stand today (a team's or region's: of
 // the reps placed there today).
 absl::StatusOr<v1::PipelineRow> ScopePipeline(const Reader& reader, const ScopeRef& scope,
@@ -299,10 +307,7 @@ absl::StatusOr<v1::PipelineRow> ScopePipeline(const Reader& reader, const ScopeR
     case common::v1::SCOPE_KIND_TEAM: {
       ASSIGN_OR_RETURN(std::vector<std::string> reps,
                        RepsPlacedOn(reader, LevelOf(scope.kind()), scope.id(), today));
-      std::vector<std::string> pipeline_keys;
-      for (const std::string& rep_id : reps) pipeline_keys.push_back(keys::Pipeline(rep_id));
-      ASSIGN_OR_RETURN(std::vector<v1::PipelineRow> rows,
-                       reader.GetEachOrDefault<v1::PipelineRow>(pipeline_keys));
+      ASSIGN_OR_RETURN(std::vector<v1::PipelineRow> rows, PipelinesOf(reader, reps));
       v1::PipelineRow total;
       for (const v1::PipelineRow& p : rows) {
         total.set_qualified_count(total.qualified_count() + p.qualified_count());
@@ -462,10 +467,7 @@ absl::StatusOr<std::vector<Ranked>> RankStateNow(const Reader& reader, const Sco
   } else {
     ASSIGN_OR_RETURN(reps, RepsPlacedOn(reader, LevelOf(scope.kind()), scope.id(), today));
   }
-  std::vector<std::string> pipeline_keys;
-  for (const std::string& rep_id : reps) pipeline_keys.push_back(keys::Pipeline(rep_id));
-  ASSIGN_OR_RETURN(std::vector<v1::PipelineRow> pipelines,
-                   reader.GetEachOrDefault<v1::PipelineRow>(pipeline_keys));
+  ASSIGN_OR_RETURN(std::vector<v1::PipelineRow> pipelines, PipelinesOf(reader, reps));
   std::vector<Ranked> ranking;
   for (size_t i = 0; i < reps.size(); ++i) {
     const v1::PipelineRow& p = pipelines[i];
@@ -589,7 +591,7 @@ absl::StatusOr<v1::GetAttainmentResponse> AnalyticsQueries::GetAttainment(
     AttainmentInput in;
     in.metric = t.key().metric();
     in.working_days = WorkingDaysBetween(context.calendar, first, last);
-    in.working_days_elapsed = cut >= first ? WorkingDaysBetween(context.calendar, first, cut) : 0;
+    in.working_days_elapsed = ElapsedWorkingDays(context.calendar, first, last, as_of);
     in.period_over = as_of >= last;
     std::string unit;
     switch (in.metric) {
